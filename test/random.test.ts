@@ -1,0 +1,100 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as random from '../src/core/random.js';
+import { ArgumentError } from '../src/core/errors.js';
+
+/** Mean and standard error of the mean of f over xs. */
+function meanSe(xs: ArrayLike<number>, f: (x: number) => number = (x) => x): [number, number] {
+  let s = 0;
+  let s2 = 0;
+  for (let i = 0; i < xs.length; i++) {
+    const v = f(xs[i]);
+    s += v;
+    s2 += v * v;
+  }
+  const m = s / xs.length;
+  return [m, Math.sqrt((s2 / xs.length - m * m) / xs.length)];
+}
+
+test('same key gives identical numbers; different keys differ', () => {
+  const a = random.normal(random.key(42), 1000);
+  const b = random.normal(random.key(42), 1000);
+  assert.deepEqual(a, b);
+  const c = random.normal(random.key(43), 1000);
+  assert.notDeepEqual(a, c);
+  // seed 0 is an ordinary seed (TensorFlow.js treats 0 as "unseeded"; we must not)
+  assert.deepEqual(random.uniform(random.key(0), 10), random.uniform(random.key(0), 10));
+  assert.notDeepEqual(random.uniform(random.key(0), 10), random.uniform(random.key(1), 10));
+});
+
+test('split and fold are deterministic and give distinct keys', () => {
+  const k = random.key(7);
+  const ks = random.split(k, 8);
+  assert.equal(ks.length, 8);
+  assert.deepEqual(ks.map(String), random.split(random.key(7), 8).map(String));
+  assert.equal(new Set([...ks, k, random.fold(k, 0), random.fold(k, 1)].map(String)).size, 11);
+  // draws from sibling keys are uncorrelated: |corr| < 5 / sqrt(n)
+  const n = 20000;
+  const x = random.normal(ks[0], n);
+  const y = random.normal(ks[1], n);
+  let sxy = 0;
+  for (let i = 0; i < n; i++) sxy += x[i] * y[i];
+  assert.ok(Math.abs(sxy / n) < 5 / Math.sqrt(n), `correlation ${sxy / n}`);
+});
+
+test('normal: mean 0, variance 1, kurtosis 3, tail mass, within 5 standard errors', () => {
+  const n = 400000;
+  const z = random.normal(random.key(1), n);
+  const [m, sem] = meanSe(z);
+  assert.ok(Math.abs(m) < 5 * sem, `mean ${m}`);
+  const [v, sev] = meanSe(z, (x) => x * x);
+  assert.ok(Math.abs(v - 1) < 5 * sev, `var ${v}`);
+  const [k4, se4] = meanSe(z, (x) => x ** 4);
+  assert.ok(Math.abs(k4 - 3) < 5 * se4, `E z^4 ${k4}`);
+  // P(|z| > 3) = 0.0026998 exercises the ziggurat's tail and wedges
+  const p = 0.0026997960632601866;
+  const [pt, sept] = meanSe(z, (x) => (Math.abs(x) > 3 ? 1 : 0));
+  assert.ok(Math.abs(pt - p) < 5 * Math.max(sept, Math.sqrt((p * (1 - p)) / n)), `tail ${pt}`);
+});
+
+test('uniform: open interval, mean and variance of U(-2, 3)', () => {
+  const n = 200000;
+  const u = random.uniform(random.key(2), n, -2, 3);
+  for (const x of u) assert.ok(x > -2 && x < 3);
+  const [m, se] = meanSe(u);
+  assert.ok(Math.abs(m - 0.5) < 5 * se);
+  const [v, sev] = meanSe(u, (x) => (x - 0.5) ** 2);
+  assert.ok(Math.abs(v - 25 / 12) < 5 * sev);
+});
+
+test('categorical frequencies match softmax(logits) within 5 standard errors', () => {
+  const probs = [0.1, 0.2, 0.3, 0.4];
+  const rows = 50000;
+  const logits = new Float32Array(rows * 4);
+  for (let r = 0; r < rows; r++) for (let j = 0; j < 4; j++) logits[r * 4 + j] = Math.log(probs[j]) + 5;
+  const c = random.categorical(random.key(3), logits, rows);
+  for (let j = 0; j < 4; j++) {
+    const f = c.filter((v) => v === j).length / rows;
+    assert.ok(Math.abs(f - probs[j]) < 5 * Math.sqrt((probs[j] * (1 - probs[j])) / rows), `p${j} ${f}`);
+  }
+});
+
+test('permutation, randint and bernoulli', () => {
+  const p = random.permutation(random.key(4), 1000);
+  assert.deepEqual([...p].sort((a, b) => a - b), [...Array(1000).keys()]);
+  const r = random.randint(random.key(5), 10000, -3, 4);
+  assert.ok(r.every((v) => v >= -3 && v < 4));
+  assert.equal(new Set(r).size, 7);
+  const b = random.bernoulli(random.key(6), 100000, 0.3);
+  const [m, se] = meanSe(b);
+  assert.ok(Math.abs(m - 0.3) < 5 * Math.max(se, Math.sqrt(0.21 / 1e5)));
+});
+
+test('bad arguments name the argument', () => {
+  assert.throws(() => random.key(1.5), (e: unknown) => e instanceof ArgumentError && e.argument === 'seed');
+  assert.throws(() => random.normal(random.key(0), -1), /n: expected a non-negative integer/);
+  assert.throws(() => random.split(random.key(0), 0), /n: expected a positive integer/);
+  assert.throws(() => random.uniform(random.key(0), 3, 1, 1), /hi: expected/);
+  assert.throws(() => random.bernoulli(random.key(0), 3, 2), /p: expected a probability/);
+  assert.throws(() => random.categorical(random.key(0), [0, 1, 2], 2), /logits: expected a multiple of rows/);
+});
