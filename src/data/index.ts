@@ -1,0 +1,5 @@
+/**
+ * transportlab/data: see the modules of this folder.
+ * @module
+ */
+export {};

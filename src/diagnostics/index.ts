@@ -1,0 +1,5 @@
+/**
+ * transportlab/diagnostics: see the modules of this folder.
+ * @module
+ */
+export {};

@@ -1,0 +1,5 @@
+/**
+ * transportlab/flows: see the modules of this folder.
+ * @module
+ */
+export {};

@@ -1,0 +1,5 @@
+/**
+ * transportlab/interpolants: see the modules of this folder.
+ * @module
+ */
+export {};

@@ -1,0 +1,5 @@
+/**
+ * transportlab/mcmc: see the modules of this folder.
+ * @module
+ */
+export {};

@@ -1,0 +1,5 @@
+/**
+ * transportlab/nn: see the modules of this folder.
+ * @module
+ */
+export {};

@@ -1,0 +1,5 @@
+/**
+ * transportlab/smc: see the modules of this folder.
+ * @module
+ */
+export {};

@@ -1,0 +1,5 @@
+/**
+ * transportlab/targets: see the modules of this folder.
+ * @module
+ */
+export {};

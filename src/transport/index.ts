@@ -1,0 +1,5 @@
+/**
+ * transportlab/transport: see the modules of this folder.
+ * @module
+ */
+export {};
