@@ -11,13 +11,19 @@
  *
  * @module
  */
+import { mala } from '../src/mcmc/mala.js';
+import { fold, key } from '../src/core/random.js';
+import type { Target } from '../src/targets/target.js';
 
 /** What one workload's set-up returns. */
 export interface WorkloadInstance {
   /** One timed unit (a MALA step, an optimiser step, a trajectory); state carries over. */
   call(): void | Promise<void>;
-  /** Sanity values after the timed calls, e.g. `{ acceptance: 0.994 }`. */
-  sanity?(): Record<string, number>;
+  /**
+   * Sanity values after the timed calls, e.g. `{ acceptance: 0.994 }`; `timedCalls` is the
+   * number of timed calls just made (statistics such as acceptance cover those calls).
+   */
+  sanity?(timedCalls: number): Record<string, number>;
   /** Frees tensors and buffers held by the instance. */
   dispose?(): void;
 }
@@ -39,4 +45,33 @@ export interface Workload {
   reference?: string;
   /** Untimed set-up. */
   setup(): Promise<WorkloadInstance>;
+}
+
+/**
+ * A batched MALA workload (WORKLOADS.md, "MALA step") driven by the library's `mala` kernel:
+ * set-up evaluates the initial state; one call is one step of every chain with step size `eps`
+ * (Langevin time step), keys `fold(key, step)`. Sanity: the mean acceptance over the timed
+ * calls, and whether every log density is finite.
+ */
+export function malaInstance(target: Target, x0: Float32Array, n: number, eps: number, seed = 0): WorkloadInstance {
+  const kernel = mala(target);
+  let state = kernel.init(x0, n);
+  const base = key(seed);
+  const acceptance: number[] = [];
+  return {
+    call() {
+      const { state: next, info } = kernel.step(fold(base, acceptance.length), state, { stepSize: eps });
+      state = next;
+      let a = 0;
+      for (let i = 0; i < n; i++) a += info.accepted[i];
+      acceptance.push(a / n);
+    },
+    sanity(timedCalls: number) {
+      const last = acceptance.slice(-timedCalls);
+      return {
+        acceptance: Math.round((last.reduce((s, v) => s + v, 0) / last.length) * 1e4) / 1e4,
+        all_finite: state.logDensity.every(Number.isFinite) ? 1 : 0,
+      };
+    },
+  };
 }
