@@ -1,5 +1,12 @@
 /**
- * transportlab/nn: see the modules of this folder.
+ * transportlab/nn: the small networks every generative model trains — multilayer perceptrons
+ * with a fast dense layer for the wasm backend, time embeddings, Adam and SGD, parameters as
+ * JSON.
  * @module
  */
-export {};
+export { mlp, type MLP, type Activation } from './mlp.js';
+export { ACTIVATIONS, activate } from './activations.js';
+export { dense } from './dense.js';
+export { adam, sgd, type Optimizer } from './optim.js';
+export { paramsToJSON, loadParamsJSON, type ParamJSON } from './params.js';
+export { timeEmbedding } from './embedding.js';
