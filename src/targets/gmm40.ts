@@ -17,6 +17,7 @@ import { readFileSync } from 'node:fs';
 import { tf } from '../core/backend.js';
 import { ArgumentError, checkNonNegativeInt, checkPositive } from '../core/errors.js';
 import { Stream, type Key } from '../core/random.js';
+import { logWeightsOption } from './fused.js';
 import type { Target } from './target.js';
 
 /**
@@ -60,7 +61,7 @@ export function gaussianMixture(opts: GaussianMixtureOptions): Target {
     });
   });
   checkPositive('scale', scale);
-  const logW = logWeights(opts.weights, K);
+  const logW = logWeightsOption('weights', opts.weights, K);
 
   const s2 = scale * scale;
   const half = 1 / (2 * s2);
@@ -141,20 +142,6 @@ export function gaussianMixture(opts: GaussianMixtureOptions): Target {
   }
 
   return { name: 'gaussianMixture', dim: d, logZ: 0, logDensity, logDensityAndGrad, logDensityHost, sample };
-}
-
-function logWeights(weights: number[] | undefined, K: number): Float64Array {
-  const lw = new Float64Array(K);
-  if (weights === undefined) return lw.fill(-Math.log(K));
-  if (!Array.isArray(weights) || weights.length !== K) throw new ArgumentError('weights', `an array of ${K} weights (one per mean)`, weights);
-  let tot = 0;
-  weights.forEach((w, k) => {
-    if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) throw new ArgumentError(`weights[${k}]`, 'a finite number ≥ 0', w);
-    tot += w;
-  });
-  if (!(tot > 0)) throw new ArgumentError('weights', 'at least one positive weight', weights);
-  weights.forEach((w, k) => (lw[k] = Math.log(w / tot)));
-  return lw;
 }
 
 /** The GMM-40 component standard deviation: softplus(1) computed in float32. */
