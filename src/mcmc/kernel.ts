@@ -12,7 +12,8 @@
  * @module
  */
 import type { Key } from '../core/random.js';
-import type { Target } from '../targets/target.js';
+import { ArgumentError, checkPositive, checkPositiveInt } from '../core/errors.js';
+import { checkPositions, evaluate, evaluateLogDensity, type Target } from '../targets/target.js';
 
 /** The state of n chains in R^d. */
 export interface ChainState {
@@ -42,7 +43,12 @@ export interface KernelParams {
   stepSize: number;
   /** Diagonal inverse mass matrix / preconditioner M⁻¹, [d]; identity when absent. */
   inverseMass?: Float32Array;
+  /** Number of leapfrog steps L per HMC transition (HMC only; default {@link DEFAULT_LEAPFROG_STEPS}). */
+  leapfrogSteps?: number;
 }
+
+/** The number of leapfrog steps of HMC when {@link KernelParams.leapfrogSteps} is absent. */
+export const DEFAULT_LEAPFROG_STEPS = 10;
 
 /** An MCMC transition kernel for a batch of chains. */
 export interface Kernel<S extends ChainState = ChainState, I extends StepInfo = StepInfo> {
@@ -52,10 +58,81 @@ export interface Kernel<S extends ChainState = ChainState, I extends StepInfo = 
   readonly usesGradient: boolean;
   /** Whether the kernel has a Metropolis–Hastings correction (false for ULA). */
   readonly metropolized: boolean;
-  /** The state of n chains at `position` ([n, d]); evaluates log π (and ∇ log π). */
-  init(position: Float32Array, n: number): S;
+  /**
+   * The mean acceptance probability step-size adaptation aims at by default (the asymptotically
+   * optimal one for the kernel); absent for kernels whose step size cannot be tuned that way.
+   */
+  readonly targetAcceptance?: number;
+  /**
+   * The state of n chains at `position` ([n, d]); evaluates log π (and ∇ log π). Throws an
+   * `ArgumentError` naming `argument` (default 'position') if a log density there is not finite.
+   */
+  init(position: Float32Array, n: number, argument?: string): S;
   /** One transition of every chain. */
   step(key: Key, state: S, params: KernelParams): { state: S; info: I };
+}
+
+/**
+ * The state of n chains at `position` ([n, d], copied): evaluates log π, and ∇ log π when
+ * `withGradient`, and checks that every initial log density is finite (else an
+ * `ArgumentError` naming `argument`). The shared `init` of the kernels of this folder.
+ */
+export function initState(target: Target, position: Float32Array, n: number, withGradient: boolean, argument = 'position'): ChainState {
+  const d = target.dim;
+  if (position.length !== n * d) throw new ArgumentError(argument, `${n * d} values (shape [${n}, ${d}])`, `${position.length} values`);
+  const x = Float32Array.from(position);
+  if (withGradient) {
+    const { logDensity, grad } = evaluate(target, x, n);
+    checkPositions(target, x, n, logDensity, argument);
+    return { n, d, position: x, logDensity, grad };
+  }
+  const logDensity = evaluateLogDensity(target, x, n);
+  checkPositions(target, x, n, logDensity, argument);
+  return { n, d, position: x, logDensity, grad: null };
+}
+
+/** Whether every entry of row r of a row-major [n, d] array is finite. */
+export function rowFinite(a: Float32Array, r: number, d: number): boolean {
+  for (let j = r * d; j < (r + 1) * d; j++) if (!Number.isFinite(a[j])) return false;
+  return true;
+}
+
+/**
+ * Validates the step parameters for dimension d: ε a finite number > 0, M⁻¹ (when given) d finite
+ * positive values, L (when given) a positive integer. Kernels call it on every step (O(d)).
+ */
+export function checkParams(params: KernelParams, d: number): void {
+  checkPositive('stepSize', params.stepSize);
+  const c = params.inverseMass;
+  if (c !== undefined) {
+    if (c.length !== d) throw new ArgumentError('inverseMass', `${d} values (one per coordinate)`, c);
+    for (let j = 0; j < d; j++) {
+      if (!(Number.isFinite(c[j]) && c[j] > 0)) throw new ArgumentError('inverseMass', 'finite values > 0', `${c[j]} at index ${j}`);
+    }
+  }
+  if (params.leapfrogSteps !== undefined) checkPositiveInt('leapfrogSteps', params.leapfrogSteps);
+}
+
+/** Reusable proposal buffers of a kernel for n chains: y [n, d], log π(y) [n], ∇ log π(y) [n, d], and the step's info. */
+export interface ProposalBuffers {
+  y: Float32Array;
+  ly: Float32Array;
+  gy: Float32Array;
+  info: StepInfo;
+}
+
+/** `buf` when it is sized for n chains in dimension d, else new buffers (kernels allocate only when n changes). */
+export function proposalBuffers(buf: ProposalBuffers | undefined, n: number, d: number): ProposalBuffers {
+  if (buf && buf.ly.length === n && buf.y.length === n * d) return buf;
+  return { y: new Float32Array(n * d), ly: new Float32Array(n), gy: new Float32Array(n * d), info: emptyInfo(n) };
+}
+
+/** Moves chain r of `state` to the proposal: position ← y_r, log π ← ly_r, and ∇ log π ← gy_r when the state keeps gradients. */
+export function acceptRow(state: ChainState, r: number, y: Float32Array, ly: Float32Array, gy: Float32Array): void {
+  const d = state.d;
+  state.position.set(y.subarray(r * d, (r + 1) * d), r * d);
+  state.logDensity[r] = ly[r];
+  state.grad?.set(gy.subarray(r * d, (r + 1) * d), r * d);
 }
 
 /** A fresh, zeroed StepInfo for n chains. */

@@ -8,45 +8,37 @@
  *
  * Accept where log u < log α (u ~ U(0, 1)). A proposal with a non-finite density or gradient is
  * rejected and flagged `divergent`; one with log π(y) = −∞ (outside the support) is simply rejected.
+ * The default target acceptance for step-size adaptation is 0.574, the asymptotically optimal
+ * rate (Roberts & Rosenthal, "Optimal scaling of discrete approximations to Langevin diffusions",
+ * JRSS B 1998).
+ *
+ * One step draws from a single stream seeded by its key (n·d normals, then n uniforms) and
+ * allocates nothing once the buffers for n chains exist.
  *
  * @module
  */
-import { Stream, split, type Key } from '../core/random.js';
-import { evaluate, checkPositions, type Target } from '../targets/target.js';
-import { emptyInfo, type ChainState, type Kernel, type KernelParams, type StepInfo } from './kernel.js';
-import { checkPositive } from '../core/errors.js';
+import { Stream, type Key } from '../core/random.js';
+import { evaluate, type Target } from '../targets/target.js';
+import { acceptRow, checkParams, initState, proposalBuffers, type ChainState, type Kernel, type KernelParams, type ProposalBuffers, type StepInfo } from './kernel.js';
+import { langevinProposal } from './langevin.js';
 
 /** The MALA kernel for `target`. */
 export function mala(target: Target): Kernel {
   const d = target.dim;
-  let buf: { y: Float32Array; ly: Float32Array; gy: Float32Array; info: StepInfo } | undefined;
-
-  function init(position: Float32Array, n: number): ChainState {
-    const x = Float32Array.from(position);
-    const { logDensity, grad } = evaluate(target, x, n);
-    checkPositions(target, x, n, logDensity);
-    return { n, d, position: x, logDensity, grad };
-  }
+  let buf: ProposalBuffers | undefined;
 
   function step(key: Key, state: ChainState, params: KernelParams): { state: ChainState; info: StepInfo } {
+    checkParams(params, d);
     const { stepSize: eps, inverseMass: C } = params;
-    checkPositive('stepSize', eps);
     const { n, position: x, logDensity: lx } = state;
     const gx = state.grad!;
-    if (!buf || buf.ly.length !== n) {
-      buf = { y: new Float32Array(n * d), ly: new Float32Array(n), gy: new Float32Array(n * d), info: emptyInfo(n) };
-    }
+    buf = proposalBuffers(buf, n, d);
     const { y, ly, gy, info } = buf;
-    const [kz, ku] = split(key);
-    const noise = new Stream(kz);
-    const s2e = Math.sqrt(2 * eps);
-    for (let i = 0; i < n * d; i++) {
-      const c = C ? C[i % d] : 1;
-      y[i] = x[i] + eps * c * gx[i] + s2e * Math.sqrt(c) * noise.normal();
-    }
+    const s = new Stream(key);
+    langevinProposal(s, x, gx, y, n, d, eps, C);
     evaluate(target, y, n, { logDensity: ly, grad: gy });
-    const u = new Stream(ku);
     for (let r = 0; r < n; r++) {
+      const u = s.uniform();
       if (ly[r] === -Infinity) {
         // outside the support: an ordinary rejection
         info.acceptProb[r] = 0;
@@ -57,28 +49,32 @@ export function mala(target: Target): Kernel {
       let fwd = 0;
       let bwd = 0;
       let finite = Number.isFinite(ly[r]);
-      for (let j = r * d; j < (r + 1) * d; j++) {
-        const c = C ? C[j % d] : 1;
-        const a = y[j] - x[j] - eps * c * gx[j];
-        const b = x[j] - y[j] - eps * c * gy[j];
+      for (let j = 0, i = r * d; j < d; j++, i++) {
+        const c = C ? C[j] : 1;
+        const a = y[i] - x[i] - eps * c * gx[i];
+        const b = x[i] - y[i] - eps * c * gy[i];
         fwd += (a * a) / c;
         bwd += (b * b) / c;
-        if (!Number.isFinite(gy[j])) finite = false;
+        if (!Number.isFinite(gy[i])) finite = false;
       }
       const logAlpha = ly[r] - lx[r] + (fwd - bwd) / (4 * eps);
       const ok = finite && Number.isFinite(logAlpha);
-      const acc = ok && Math.log(u.uniform()) < logAlpha;
+      const acc = ok && Math.log(u) < logAlpha;
       info.divergent[r] = ok ? 0 : 1;
       info.acceptProb[r] = ok ? Math.min(1, Math.exp(logAlpha)) : 0;
       info.accepted[r] = acc ? 1 : 0;
-      if (acc) {
-        lx[r] = ly[r];
-        x.set(y.subarray(r * d, (r + 1) * d), r * d);
-        gx.set(gy.subarray(r * d, (r + 1) * d), r * d);
-      }
+      if (acc) acceptRow(state, r, y, ly, gy);
     }
     return { state, info };
   }
 
-  return { name: 'mala', target, usesGradient: true, metropolized: true, init, step };
+  return {
+    name: 'mala',
+    target,
+    usesGradient: true,
+    metropolized: true,
+    targetAcceptance: 0.574,
+    init: (position, n, argument) => initState(target, position, n, true, argument),
+    step,
+  };
 }

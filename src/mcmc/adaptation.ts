@@ -1,0 +1,253 @@
+/**
+ * Warm-up adaptation of MCMC kernels over a batch of chains: the step size by dual averaging
+ * toward a target mean acceptance, and a diagonal inverse mass matrix (preconditioner) from the
+ * variance of the warm-up draws in Stan's doubling windows.
+ *
+ * @module
+ */
+import { ArgumentError, checkInRange, checkNonNegativeInt, checkPositive, checkPositiveInt } from '../core/errors.js';
+import type { ChainState, StepInfo } from './kernel.js';
+
+/** Constants of dual averaging (Hoffman & Gelman 2014, §3.2): γ = 0.05, t₀ = 10, κ = 0.75. */
+export interface DualAveragingOptions {
+  gamma?: number;
+  t0?: number;
+  kappa?: number;
+}
+
+/**
+ * Nesterov dual averaging of log ε toward a target acceptance δ (Hoffman & Gelman, "The No-U-Turn
+ * Sampler", JMLR 2014, §3.2, Algorithm 5). After the m-th observed acceptance α_m:
+ *
+ *   H̄_m = (1 − 1/(m + t₀)) H̄_{m−1} + (δ − α_m) / (m + t₀),
+ *   log ε_m = μ − (√m / γ) H̄_m,
+ *   log ε̄_m = m^{−κ} log ε_m + (1 − m^{−κ}) log ε̄_{m−1},
+ *
+ * with μ = log(10 ε₀). ε_m is used during warm-up; ε̄ is the step size to sample with afterwards.
+ */
+export class DualAveraging {
+  private readonly gamma: number;
+  private readonly t0: number;
+  private readonly kappa: number;
+  private mu = 0;
+  private m = 0;
+  private hBar = 0;
+  private logEps = 0;
+  private logEpsBar = 0;
+
+  /** Starts at step size ε₀ = `stepSize`, aiming at mean acceptance `targetAcceptance` ∈ (0, 1). */
+  constructor(stepSize: number, readonly targetAcceptance: number, opts: DualAveragingOptions = {}) {
+    if (!(targetAcceptance > 0 && targetAcceptance < 1)) throw new ArgumentError('targetAcceptance', 'a number in (0, 1)', targetAcceptance);
+    this.gamma = opts.gamma ?? 0.05;
+    this.t0 = opts.t0 ?? 10;
+    this.kappa = opts.kappa ?? 0.75;
+    checkPositive('gamma', this.gamma);
+    checkPositive('t0', this.t0);
+    checkInRange('kappa', this.kappa, 0.5, 1);
+    this.restart(stepSize);
+  }
+
+  /** Restarts the averaging from step size ε₀ (μ = log(10 ε₀); Stan does this after every mass-matrix update). */
+  restart(stepSize: number): void {
+    checkPositive('stepSize', stepSize);
+    this.mu = Math.log(10 * stepSize);
+    this.m = 0;
+    this.hBar = 0;
+    this.logEps = Math.log(stepSize);
+    this.logEpsBar = 0;
+  }
+
+  /** Records the acceptance α of the last step (a NaN counts as 0) and returns the next step size ε_m. */
+  update(acceptance: number): number {
+    const a = Number.isFinite(acceptance) ? Math.min(1, Math.max(0, acceptance)) : 0;
+    const m = ++this.m;
+    const w = 1 / (m + this.t0);
+    this.hBar = (1 - w) * this.hBar + w * (this.targetAcceptance - a);
+    this.logEps = this.mu - (Math.sqrt(m) / this.gamma) * this.hBar;
+    const eta = m ** -this.kappa;
+    this.logEpsBar = eta * this.logEps + (1 - eta) * this.logEpsBar;
+    return Math.exp(this.logEps);
+  }
+
+  /** The current warm-up step size ε_m. */
+  get stepSize(): number {
+    return Math.exp(this.logEps);
+  }
+
+  /** The averaged step size ε̄_m to sample with after warm-up (ε₀ before any update). */
+  get finalStepSize(): number {
+    return this.m === 0 ? Math.exp(this.logEps) : Math.exp(this.logEpsBar);
+  }
+}
+
+/**
+ * Running mean and variance of d coordinates over points added one batch at a time (Welford,
+ * Technometrics 1962), in float64: for each new point x, δ = x − mean, mean += δ / N,
+ * M2 += δ (x − mean); the sample variance is M2 / (N − 1).
+ */
+export class WelfordVariance {
+  /** Number of points seen. */
+  count = 0;
+  readonly mean: Float64Array;
+  private readonly m2: Float64Array;
+
+  constructor(readonly d: number) {
+    checkPositiveInt('d', d);
+    this.mean = new Float64Array(d);
+    this.m2 = new Float64Array(d);
+  }
+
+  /** Adds the n points of a row-major [n, d] batch. */
+  add(x: Float32Array, n: number): void {
+    const d = this.d;
+    for (let r = 0, i = 0; r < n; r++) {
+      const inv = 1 / ++this.count;
+      for (let j = 0; j < d; j++, i++) {
+        const delta = x[i] - this.mean[j];
+        this.mean[j] += delta * inv;
+        this.m2[j] += delta * (x[i] - this.mean[j]);
+      }
+    }
+  }
+
+  /** The sample variance of each coordinate (NaN with fewer than 2 points). */
+  variance(): Float64Array {
+    const v = new Float64Array(this.d);
+    for (let j = 0; j < this.d; j++) v[j] = this.count > 1 ? this.m2[j] / (this.count - 1) : NaN;
+    return v;
+  }
+
+  /**
+   * The variance shrunk toward 10⁻³ as Stan regularises its diagonal metric:
+   * σ̂²_reg = N/(N + 5) σ̂² + 10⁻³ · 5/(N + 5).
+   */
+  regularizedVariance(): Float32Array {
+    const N = this.count;
+    const v = this.variance();
+    return Float32Array.from(v, (s) => (N / (N + 5)) * s + 1e-3 * (5 / (N + 5)));
+  }
+
+  /** Forgets every point. */
+  reset(): void {
+    this.count = 0;
+    this.mean.fill(0);
+    this.m2.fill(0);
+  }
+}
+
+/** Stan's warm-up buffers: a fast initial buffer, doubling slow windows, a fast terminal buffer. */
+export interface WindowOptions {
+  /** Steps before the first window (default 75). */
+  initBuffer?: number;
+  /** Steps after the last window (default 50). */
+  termBuffer?: number;
+  /** Length of the first window, doubled for each next one (default 25). */
+  baseWindow?: number;
+}
+
+/** The mass-matrix adaptation windows of a warm-up. */
+export interface WindowSchedule {
+  /** First warm-up step (0-based) whose draws enter a window. */
+  start: number;
+  /** The 0-based warm-up steps at which a window ends (the metric is updated after them), increasing. */
+  ends: number[];
+}
+
+/**
+ * Stan's windowed adaptation schedule (Stan Reference Manual, "HMC algorithm parameters:
+ * automatic parameter tuning"; `windowed_adaptation.hpp`): with warm-up W and buffers
+ * (init, term, base) = (75, 50, 25), shrunk to (15 %, 10 %, rest) of W when they do not fit,
+ * windows of length base, 2·base, 4·base, ... follow the initial buffer, and the last one is
+ * stretched to end where the terminal buffer begins. A warm-up shorter than 20 steps has no
+ * windows (step size adaptation only).
+ */
+export function windowSchedule(warmup: number, opts: WindowOptions = {}): WindowSchedule {
+  checkNonNegativeInt('warmup', warmup);
+  let init = opts.initBuffer ?? 75;
+  let term = opts.termBuffer ?? 50;
+  let base = opts.baseWindow ?? 25;
+  checkNonNegativeInt('initBuffer', init);
+  checkNonNegativeInt('termBuffer', term);
+  checkPositiveInt('baseWindow', base);
+  if (warmup < 20) return { start: warmup, ends: [] };
+  if (init + term + base > warmup) {
+    init = Math.floor(0.15 * warmup);
+    term = Math.floor(0.1 * warmup);
+    base = warmup - init - term;
+  }
+  const last = warmup - term - 1;
+  const ends: number[] = [];
+  let size = base;
+  let next = init + size - 1;
+  for (;;) {
+    ends.push(next);
+    if (next >= last) break;
+    size *= 2;
+    next += size;
+    if (next + 2 * size >= warmup - term) next = last;
+  }
+  return { start: init, ends };
+}
+
+/** Options of {@link WarmupAdaptation}. */
+export interface WarmupOptions {
+  /** Number of warm-up steps W. */
+  warmup: number;
+  /** Initial step size ε₀. */
+  stepSize: number;
+  /** Target mean acceptance of dual averaging; no step-size adaptation when absent. */
+  targetAcceptance?: number;
+  /** Whether to adapt a diagonal inverse mass matrix in Stan's windows. */
+  adaptMass: boolean;
+  /** Initial diagonal inverse mass matrix, [d] (identity when absent). */
+  inverseMass?: Float32Array;
+}
+
+/**
+ * Stan-style windowed warm-up for a batch of chains. Every step, the mean acceptance probability
+ * over the chains drives {@link DualAveraging}; inside a window, every chain's position enters a
+ * {@link WelfordVariance}; at a window's end the inverse mass matrix becomes the regularised
+ * variance (pooled over chains and draws), the variance is reset and dual averaging restarts from
+ * the current step size. At the end of warm-up, ε is the averaged ε̄.
+ */
+export class WarmupAdaptation {
+  /** The step size to use at the next step. */
+  stepSize: number;
+  /** The inverse mass matrix to use at the next step (undefined: identity). */
+  inverseMass: Float32Array | undefined;
+  private readonly dual?: DualAveraging;
+  private readonly welford?: WelfordVariance;
+  private readonly schedule: WindowSchedule;
+  private window = 0;
+
+  constructor(readonly d: number, opts: WarmupOptions) {
+    this.stepSize = opts.stepSize;
+    this.inverseMass = opts.inverseMass;
+    if (opts.targetAcceptance !== undefined) this.dual = new DualAveraging(opts.stepSize, opts.targetAcceptance);
+    this.schedule = windowSchedule(opts.warmup);
+    if (opts.adaptMass && this.schedule.ends.length > 0) this.welford = new WelfordVariance(d);
+  }
+
+  /** Updates the parameters after warm-up step m (0-based) that left `state` with `info`. */
+  update(m: number, state: ChainState, info: StepInfo): void {
+    if (this.dual) {
+      let a = 0;
+      for (let r = 0; r < state.n; r++) a += info.acceptProb[r];
+      this.stepSize = this.dual.update(a / state.n);
+    }
+    const w = this.welford;
+    if (!w || m < this.schedule.start || this.window >= this.schedule.ends.length) return;
+    w.add(state.position, state.n);
+    if (m === this.schedule.ends[this.window]) {
+      this.inverseMass = w.regularizedVariance();
+      w.reset();
+      this.window++;
+      this.dual?.restart(this.stepSize);
+    }
+  }
+
+  /** Ends warm-up: the step size becomes dual averaging's ε̄. */
+  finish(): void {
+    if (this.dual) this.stepSize = this.dual.finalStepSize;
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Hamiltonian Monte Carlo (Duane, Kennedy, Pendleton & Roweth 1987; Neal, "MCMC using
+ * Hamiltonian dynamics", 2011), batched, with a diagonal inverse mass matrix C = M⁻¹ and L
+ * leapfrog steps of size ε:
+ *
+ *   p ~ N(0, M),   H(x, p) = −log π(x) + ½ pᵀ C p,
+ *   p ← p + ε/2 ∇log π(x);  L times { x ← x + ε C p;  p ← p + ε ∇log π(x) }, the last kick ε/2,
+ *   log α = −ΔH = H(x, p) − H(x', p').
+ *
+ * Accept where log u < log α. A trajectory whose energy error ΔH exceeds 1000 or is not finite
+ * (NaN/±Inf density or gradient on the way) is rejected and flagged `divergent`, as in Stan.
+ * The default target acceptance for step-size adaptation is 0.8 (Stan's default δ; Beskos et al.
+ * 2013 give 0.651 as the asymptotic optimum).
+ *
+ * @module
+ */
+import { Stream, type Key } from '../core/random.js';
+import { evaluate, type Target } from '../targets/target.js';
+import {
+  DEFAULT_LEAPFROG_STEPS,
+  acceptRow,
+  checkParams,
+  initState,
+  proposalBuffers,
+  type ChainState,
+  type Kernel,
+  type KernelParams,
+  type ProposalBuffers,
+  type StepInfo,
+} from './kernel.js';
+
+/** The energy error ΔH above which a trajectory counts as divergent (Stan's threshold). */
+export const DIVERGENCE_THRESHOLD = 1000;
+
+/** The HMC kernel for `target`; L comes from `params.leapfrogSteps` (default 10). */
+export function hmc(target: Target): Kernel {
+  const d = target.dim;
+  let buf: (ProposalBuffers & { p: Float32Array; k0: Float64Array }) | undefined;
+
+  function step(key: Key, state: ChainState, params: KernelParams): { state: ChainState; info: StepInfo } {
+    checkParams(params, d);
+    const { stepSize: eps, inverseMass: C } = params;
+    const L = params.leapfrogSteps ?? DEFAULT_LEAPFROG_STEPS;
+    const { n, position: x, logDensity: lx } = state;
+    const b = proposalBuffers(buf, n, d);
+    if (b !== buf) buf = { ...b, p: new Float32Array(n * d), k0: new Float64Array(n) };
+    const { y: q, ly: lq, gy: gq, p, k0, info } = buf;
+    const s = new Stream(key);
+    // momentum p ~ N(0, C⁻¹), initial kinetic energy, and the first half kick
+    for (let r = 0, i = 0; r < n; r++) {
+      let k = 0;
+      for (let j = 0; j < d; j++, i++) {
+        const c = C ? C[j] : 1;
+        const pi = s.normal() / Math.sqrt(c);
+        k += c * pi * pi;
+        p[i] = pi + 0.5 * eps * state.grad![i];
+      }
+      k0[r] = 0.5 * k;
+    }
+    q.set(x);
+    for (let l = 1; l <= L; l++) {
+      for (let r = 0, i = 0; r < n; r++) for (let j = 0; j < d; j++, i++) q[i] += eps * (C ? C[j] : 1) * p[i];
+      evaluate(target, q, n, { logDensity: lq, grad: gq });
+      const kick = l === L ? 0.5 * eps : eps;
+      for (let i = 0; i < n * d; i++) p[i] += kick * gq[i];
+    }
+    for (let r = 0; r < n; r++) {
+      const u = s.uniform();
+      let k1 = 0;
+      for (let j = 0, i = r * d; j < d; j++, i++) k1 += (C ? C[j] : 1) * p[i] * p[i];
+      const dH = -lq[r] + 0.5 * k1 - (-lx[r] + k0[r]);
+      const ok = Number.isFinite(dH) && dH <= DIVERGENCE_THRESHOLD;
+      const acc = ok && Math.log(u) < -dH;
+      info.divergent[r] = ok ? 0 : 1;
+      info.acceptProb[r] = ok ? Math.min(1, Math.exp(-dH)) : 0;
+      info.accepted[r] = acc ? 1 : 0;
+      if (acc) acceptRow(state, r, q, lq, gq);
+    }
+    return { state, info };
+  }
+
+  return {
+    name: 'hmc',
+    target,
+    usesGradient: true,
+    metropolized: true,
+    targetAcceptance: 0.8,
+    init: (position, n, argument) => initState(target, position, n, true, argument),
+    step,
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * Random-walk Metropolis–Hastings (Metropolis et al. 1953; Hastings 1970), batched, with a
+ * Gaussian proposal scaled by ε and a diagonal preconditioner C = M⁻¹:
+ *
+ *   y = x + ε C^{1/2} ξ,   ξ ~ N(0, I),    log α = log π(y) − log π(x)   (symmetric proposal).
+ *
+ * Accept where log u < log α. A proposal with log π(y) NaN or +∞ is rejected and flagged
+ * `divergent`; log π(y) = −∞ (outside the support) is an ordinary rejection. The default target
+ * acceptance for step-size adaptation is 0.234 (Roberts, Gelman & Gilks, "Weak convergence and
+ * optimal scaling of random walk Metropolis algorithms", Ann. Appl. Probab. 1997).
+ *
+ * @module
+ */
+import { Stream, type Key } from '../core/random.js';
+import { evaluateLogDensity, type Target } from '../targets/target.js';
+import { acceptRow, checkParams, initState, proposalBuffers, type ChainState, type Kernel, type KernelParams, type ProposalBuffers, type StepInfo } from './kernel.js';
+
+/** The random-walk Metropolis kernel for `target` (uses log π only, no gradient). */
+export function rwmh(target: Target): Kernel {
+  const d = target.dim;
+  let buf: ProposalBuffers | undefined;
+
+  function step(key: Key, state: ChainState, params: KernelParams): { state: ChainState; info: StepInfo } {
+    checkParams(params, d);
+    const { stepSize: eps, inverseMass: C } = params;
+    const { n, position: x, logDensity: lx } = state;
+    buf = proposalBuffers(buf, n, d);
+    const { y, ly, gy, info } = buf;
+    const s = new Stream(key);
+    for (let r = 0, i = 0; r < n; r++) {
+      for (let j = 0; j < d; j++, i++) y[i] = x[i] + eps * (C ? Math.sqrt(C[j]) : 1) * s.normal();
+    }
+    evaluateLogDensity(target, y, n, ly);
+    for (let r = 0; r < n; r++) {
+      const u = s.uniform();
+      const logAlpha = ly[r] - lx[r];
+      const ok = ly[r] === -Infinity || Number.isFinite(logAlpha);
+      const acc = ok && Math.log(u) < logAlpha;
+      info.divergent[r] = ok ? 0 : 1;
+      info.acceptProb[r] = ok ? Math.min(1, Math.exp(logAlpha)) : 0;
+      info.accepted[r] = acc ? 1 : 0;
+      if (acc) acceptRow(state, r, y, ly, gy);
+    }
+    return { state, info };
+  }
+
+  return {
+    name: 'rwmh',
+    target,
+    usesGradient: false,
+    metropolized: true,
+    targetAcceptance: 0.234,
+    init: (position, n, argument) => initState(target, position, n, false, argument),
+    step,
+  };
+}
