@@ -1,0 +1,248 @@
+/**
+ * Convergence diagnostics of MCMC draws of one scalar quantity, following Vehtari, Gelman,
+ * Simpson, Carpenter & Bürkner, "Rank-normalization, folding, and localization: an improved R̂
+ * for assessing convergence of MCMC", Bayesian Analysis 16(2), 2021, step for step as ArviZ
+ * implements it (`arviz.stats.diagnostics`: `_split_chains`, `_z_scale`, `_rhat`, `_ess`):
+ *
+ * - split chains: each chain of n draws becomes its first ⌊n/2⌋ and its last ⌊n/2⌋ draws;
+ * - rank normalisation: z = Φ⁻¹((r − 3/8)/(S + 1/4)), r the average rank of a draw among all S
+ *   draws (Blom 1958);
+ * - R̂ = √((B/W + n − 1)/n), B = n·Var(chain means), W = mean of the chain variances (ddof 1);
+ * - ESS = m n / τ̂, τ̂ = −1 + 2 Σ ρ̂_t over Geyer's initial positive, then monotone, sequence
+ *   (Geyer 1992), ρ̂_t = 1 − (W − mean_c γ̂_{c,t}) / var⁺ with var⁺ = W (n−1)/n + Var(chain means);
+ *   τ̂ is floored at 1/log10(m n) as in ArviZ.
+ *
+ * Every function takes `chains`: chains × draws (number[][], Float64Array[] or Float32Array[]),
+ * at least 4 draws per chain, all finite, all chains of one length; float64 accumulation.
+ *
+ * @module
+ */
+import { ArgumentError } from '../core/errors.js';
+import { autocovariance } from './autocorrelation.js';
+import { chainMatrix, type ChainMatrix, type Chains } from './input.js';
+import { normalQuantile } from './normal.js';
+
+/** Each chain split in two halves: [m, n] → [2m, ⌊n/2⌋] (the middle draw of an odd chain is dropped). */
+function split(a: ChainMatrix): ChainMatrix {
+  const h = Math.floor(a.n / 2);
+  const data = new Float64Array(2 * a.m * h);
+  for (let c = 0; c < a.m; c++) {
+    const row = a.data.subarray(c * a.n, (c + 1) * a.n);
+    data.set(row.subarray(0, h), 2 * c * h);
+    data.set(row.subarray(a.n - h), (2 * c + 1) * h);
+  }
+  return { m: 2 * a.m, n: h, data };
+}
+
+/** The same shape with every value replaced by f(value). */
+function mapValues(a: ChainMatrix, f: (v: number) => number): ChainMatrix {
+  return { m: a.m, n: a.n, data: a.data.map(f) };
+}
+
+/** Average ranks (1-based, ties share their mean rank) of the values, as scipy's rankdata(method='average'). */
+function averageRanks(v: Float64Array): Float64Array {
+  const order = Array.from(v.keys()).sort((i, j) => v[i] - v[j]);
+  const ranks = new Float64Array(v.length);
+  for (let i = 0; i < order.length; ) {
+    let j = i;
+    while (j + 1 < order.length && v[order[j + 1]] === v[order[i]]) j++;
+    const r = (i + j) / 2 + 1;
+    for (let k = i; k <= j; k++) ranks[order[k]] = r;
+    i = j + 1;
+  }
+  return ranks;
+}
+
+/** Rank normalisation z = Φ⁻¹((r − 3/8)/(S − 3/4 + 1)) over all values of the matrix. */
+function zScale(a: ChainMatrix): ChainMatrix {
+  const r = averageRanks(a.data);
+  const s = a.data.length;
+  return { m: a.m, n: a.n, data: r.map((ri) => normalQuantile((ri - 0.375) / (s + 0.25))) };
+}
+
+/** The median (numpy's, the mean of the two middle values for an even count). */
+function median(v: Float64Array): number {
+  return quantile(v, 0.5);
+}
+
+/** The p-quantile by linear interpolation between order statistics (numpy's default, Hyndman–Fan type 7). */
+function quantile(v: Float64Array, p: number): number {
+  const s = Float64Array.from(v).sort();
+  const h = (s.length - 1) * p;
+  const lo = Math.floor(h);
+  const hi = Math.min(lo + 1, s.length - 1);
+  return s[lo] + (h - lo) * (s[hi] - s[lo]);
+}
+
+/** Per-chain means and the mean of the per-chain variances (ddof 1). */
+function chainMoments(a: ChainMatrix): { means: Float64Array; within: number } {
+  const means = new Float64Array(a.m);
+  let within = 0;
+  for (let c = 0; c < a.m; c++) {
+    const row = a.data.subarray(c * a.n, (c + 1) * a.n);
+    let s = 0;
+    for (const v of row) s += v;
+    const mu = s / a.n;
+    let ss = 0;
+    for (const v of row) ss += (v - mu) * (v - mu);
+    means[c] = mu;
+    within += ss / (a.n - 1);
+  }
+  return { means, within: within / a.m };
+}
+
+/** Sample variance (ddof 1) of the values; 0 for a single value. */
+function variance(v: Float64Array): number {
+  if (v.length < 2) return 0;
+  let s = 0;
+  for (const x of v) s += x;
+  const mu = s / v.length;
+  let ss = 0;
+  for (const x of v) ss += (x - mu) * (x - mu);
+  return ss / (v.length - 1);
+}
+
+/** R̂ of a matrix of (already split / transformed) chains; NaN when the within-chain variance is 0. */
+function rhatOf(a: ChainMatrix): number {
+  const { means, within } = chainMoments(a);
+  const between = a.n * variance(means);
+  return within > 0 ? Math.sqrt((between / within + a.n - 1) / a.n) : NaN;
+}
+
+/** ESS of a matrix of chains by Geyer's initial monotone sequence (ArviZ `_ess`). */
+function essOf(a: ChainMatrix): number {
+  const { m, n, data } = a;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of data) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (hi - lo < 1e-15) return m * n; // a constant quantity: every draw is a full draw
+  const meanAcov = new Float64Array(n);
+  const means = new Float64Array(m);
+  for (let c = 0; c < m; c++) {
+    const row = data.subarray(c * n, (c + 1) * n);
+    const g = autocovariance(row);
+    for (let t = 0; t < n; t++) meanAcov[t] += g[t] / m;
+    let s = 0;
+    for (const v of row) s += v;
+    means[c] = s / n;
+  }
+  const meanVar = (meanAcov[0] * n) / (n - 1);
+  let varPlus = (meanVar * (n - 1)) / n;
+  if (m > 1) varPlus += variance(means);
+  const rho = new Float64Array(n);
+  const rhoAt = (t: number) => 1 - (meanVar - meanAcov[t]) / varPlus;
+  let even = 1;
+  let odd = rhoAt(1);
+  rho[0] = even;
+  rho[1] = odd;
+  // Geyer's initial positive sequence: sum pairs while their sum stays positive
+  let t = 1;
+  while (t < n - 3 && even + odd > 0) {
+    even = rhoAt(t + 1);
+    odd = rhoAt(t + 2);
+    if (even + odd >= 0) {
+      rho[t + 1] = even;
+      rho[t + 2] = odd;
+    }
+    t += 2;
+  }
+  const maxT = t - 2;
+  if (even > 0) rho[maxT + 1] = even;
+  // Geyer's initial monotone sequence: pair sums must not increase
+  for (t = 1; t <= maxT - 2; t += 2) {
+    if (rho[t + 1] + rho[t + 2] > rho[t - 1] + rho[t]) {
+      rho[t + 1] = (rho[t - 1] + rho[t]) / 2;
+      rho[t + 2] = rho[t + 1];
+    }
+  }
+  let sum = 0;
+  for (let k = 0; k <= maxT; k++) sum += rho[k];
+  let tau = -1 + 2 * sum + (maxT + 1 < n ? rho[maxT + 1] : 0);
+  tau = Math.max(tau, 1 / Math.log10(m * n));
+  return (m * n) / tau;
+}
+
+/**
+ * Rank-normalised draws: every draw replaced by Φ⁻¹((r − 3/8)/(S + 1/4)), r its average rank
+ * among all S draws of all chains (Vehtari et al. 2021, eq. 14). Same shape as the input.
+ */
+export function rankNormalize(chains: Chains): Float64Array[] {
+  const z = zScale(chainMatrix('chains', chains, 1));
+  return Array.from({ length: z.m }, (_, c) => z.data.slice(c * z.n, (c + 1) * z.n));
+}
+
+/**
+ * Classic split R̂ (Gelman et al., BDA3 §11.4) of the raw draws: R̂ = √((B/W + n − 1)/n) over
+ * the split chains. NaN when every chain is constant.
+ */
+export function splitRhat(chains: Chains): number {
+  return rhatOf(split(chainMatrix('chains', chains)));
+}
+
+/**
+ * Rank-normalised split R̂ (Vehtari et al. 2021): the larger of the split R̂ of the rank-normalised
+ * draws (bulk) and of the rank-normalised folded draws |x − median(x)| (tails). Values above 1.01
+ * indicate chains that have not mixed. One chain is allowed (its two halves are compared).
+ */
+export function rhat(chains: Chains): number {
+  return rankRhatOf(chainMatrix('chains', chains));
+}
+
+function rankRhatOf(a: ChainMatrix): number {
+  const s = split(a);
+  const med = median(s.data);
+  return Math.max(rhatOf(zScale(s)), rhatOf(zScale(mapValues(s, (v) => Math.abs(v - med)))));
+}
+
+/** Bulk ESS (Vehtari et al. 2021): the ESS of the rank-normalised split chains. */
+export function essBulk(chains: Chains): number {
+  return essBulkOf(chainMatrix('chains', chains));
+}
+
+function essBulkOf(a: ChainMatrix): number {
+  return essOf(zScale(split(a)));
+}
+
+/**
+ * Tail ESS (Vehtari et al. 2021): the smaller of the split-chain ESS of the indicators
+ * 1{x ≤ q_p} at the two quantiles `probs` (default the 5% and 95% quantiles).
+ */
+export function essTail(chains: Chains, probs: [number, number] = [0.05, 0.95]): number {
+  for (const p of probs) {
+    if (!(p > 0 && p < 1)) throw new ArgumentError('probs', 'two probabilities in (0, 1)', p);
+  }
+  return essTailOf(chainMatrix('chains', chains), probs);
+}
+
+function essTailOf(a: ChainMatrix, probs: [number, number] = [0.05, 0.95]): number {
+  return Math.min(
+    ...probs.map((p) => {
+      const q = quantile(a.data, p);
+      return essOf(split(mapValues(a, (v) => (v <= q ? 1 : 0))));
+    }),
+  );
+}
+
+/** ESS of the mean: the split-chain ESS of the raw draws (ArviZ's `ess(method="mean")`). */
+export function essMean(chains: Chains): number {
+  return essOf(split(chainMatrix('chains', chains)));
+}
+
+/**
+ * Monte Carlo standard error of the mean, sd / √ESS_mean, sd the standard deviation (ddof 1) of
+ * all draws and ESS_mean from {@link essMean} (as ArviZ's `mcse(method="mean")`: the ESS of the
+ * mean, not the bulk ESS of the ranks, is the one that governs the error of the mean).
+ */
+export function mcse(chains: Chains): number {
+  return mcseOf(chainMatrix('chains', chains));
+}
+
+function mcseOf(a: ChainMatrix): number {
+  return Math.sqrt(variance(a.data) / essOf(split(a)));
+}
+
+/** @internal the matrix-level diagnostics, so that a summary validates its input once. */
+export const internals = { rankRhatOf, essBulkOf, essTailOf, mcseOf, variance };
