@@ -1,5 +1,12 @@
 /**
- * transportlab/interpolants: see the modules of this folder.
+ * transportlab/interpolants: stochastic interpolants, flow matching and diffusion — the
+ * interpolant families, their regression targets, ODE/SDE samplers and log-likelihoods.
  * @module
  */
-export {};
+export type { Arith } from './arith.js';
+export { numbers, tensors } from './arith.js';
+export * from './interpolant.js';
+export * from './families.js';
+export * from './ode.js';
+export * from './sde.js';
+export * from './likelihood.js';
