@@ -1,0 +1,238 @@
+/**
+ * A minimal WebAssembly (with 128-bit SIMD) code emitter for the fused target kernels. Kernels
+ * are generated at run time for their fixed shapes (loops over small dimensions unrolled,
+ * addresses as constant offsets), so no build step or external assembler is needed. Each module
+ * has one exported function `run` and one exported memory `mem`.
+ *
+ * Encoding: WebAssembly Core Specification 2.0, binary format (§5), and the fixed-width SIMD
+ * proposal's opcodes (prefix 0xFD, LEB128 sub-opcode).
+ *
+ * @module
+ */
+
+/** Value types. */
+export const I32 = 0x7f;
+export const V128 = 0x7b;
+
+/** SIMD sub-opcodes (after the 0xFD prefix). */
+export const SIMD = {
+  load: 0x00,
+  load32Splat: 0x09,
+  store: 0x0b,
+  f32x4Splat: 0x13,
+  f32x4ExtractLane: 0x1f,
+  f32x4Ge: 0x46,
+  bitselect: 0x52,
+  f32x4Nearest: 0x6a,
+  i32x4Shl: 0xab,
+  i32x4Add: 0xae,
+  f32x4Abs: 0xe0,
+  f32x4Neg: 0xe1,
+  f32x4Add: 0xe4,
+  f32x4Sub: 0xe5,
+  f32x4Mul: 0xe6,
+  f32x4Div: 0xe7,
+  f32x4Max: 0xe9,
+  i32x4TruncSatF32x4S: 0xf8,
+} as const;
+
+function uleb(out: number[], v: number): void {
+  do {
+    let b = v & 0x7f;
+    v >>>= 7;
+    if (v) b |= 0x80;
+    out.push(b);
+  } while (v);
+}
+
+function sleb(out: number[], v: number): void {
+  for (;;) {
+    const b = v & 0x7f;
+    v >>= 7;
+    if ((v === 0 && !(b & 0x40)) || (v === -1 && b & 0x40)) {
+      out.push(b);
+      return;
+    }
+    out.push(b | 0x80);
+  }
+}
+
+/** A function body under construction: typed helpers for the instructions the kernels use. */
+export class Code {
+  readonly bytes: number[] = [];
+  private readonly localTypes: number[] = [];
+
+  /** @param params the number of i32 parameters (locals 0 … params − 1). */
+  constructor(readonly params: number) {}
+
+  /** A new local of type `type`; returns its index. */
+  local(type: number): number {
+    this.localTypes.push(type);
+    return this.params + this.localTypes.length - 1;
+  }
+  get(i: number): this {
+    this.bytes.push(0x20);
+    uleb(this.bytes, i);
+    return this;
+  }
+  set(i: number): this {
+    this.bytes.push(0x21);
+    uleb(this.bytes, i);
+    return this;
+  }
+  tee(i: number): this {
+    this.bytes.push(0x22);
+    uleb(this.bytes, i);
+    return this;
+  }
+  i32(v: number): this {
+    this.bytes.push(0x41);
+    sleb(this.bytes, v | 0);
+    return this;
+  }
+  i32Add(): this {
+    this.bytes.push(0x6a);
+    return this;
+  }
+  i32LtU(): this {
+    this.bytes.push(0x49);
+    return this;
+  }
+  i32Eqz(): this {
+    this.bytes.push(0x45);
+    return this;
+  }
+  /** `block` (label depth +1), `loop`, `end`, `br_if depth`. */
+  block(): this {
+    this.bytes.push(0x02, 0x40);
+    return this;
+  }
+  loop(): this {
+    this.bytes.push(0x03, 0x40);
+    return this;
+  }
+  end(): this {
+    this.bytes.push(0x0b);
+    return this;
+  }
+  brIf(depth: number): this {
+    this.bytes.push(0x0d);
+    uleb(this.bytes, depth);
+    return this;
+  }
+  /** A SIMD instruction; memory instructions take a byte offset (alignment hint: 4 bytes). */
+  simd(op: number, offset?: number): this {
+    this.bytes.push(0xfd);
+    uleb(this.bytes, op);
+    if (offset !== undefined) {
+      this.bytes.push(2); // align 2^2
+      uleb(this.bytes, offset);
+    }
+    return this;
+  }
+  /** `f32x4.extract_lane lane`. */
+  lane(lane: number): this {
+    this.bytes.push(0xfd, SIMD.f32x4ExtractLane, lane);
+    return this;
+  }
+  /** A v128 constant with four equal f32 lanes. */
+  f32x4(v: number): this {
+    this.bytes.push(0xfd, 0x0c);
+    const b = new Uint8Array(new Float32Array([v, v, v, v]).buffer);
+    for (const x of b) this.bytes.push(x);
+    return this;
+  }
+  /** A v128 constant with four equal i32 lanes. */
+  i32x4(v: number): this {
+    this.bytes.push(0xfd, 0x0c);
+    const b = new Uint8Array(new Int32Array([v, v, v, v]).buffer);
+    for (const x of b) this.bytes.push(x);
+    return this;
+  }
+  drop(): this {
+    this.bytes.push(0x1a);
+    return this;
+  }
+  /** `f32.add` of two scalars; `f32.store offset`. */
+  f32Add(): this {
+    this.bytes.push(0x92);
+    return this;
+  }
+  f32Store(offset: number): this {
+    this.bytes.push(0x38, 2);
+    uleb(this.bytes, offset);
+    return this;
+  }
+
+  /** The encoded body: local declarations, instructions, `end`. */
+  encode(): number[] {
+    const body: number[] = [];
+    const groups: Array<[number, number]> = [];
+    for (const t of this.localTypes) {
+      if (groups.length && groups[groups.length - 1][1] === t) groups[groups.length - 1][0]++;
+      else groups.push([1, t]);
+    }
+    uleb(body, groups.length);
+    for (const [count, t] of groups) {
+      uleb(body, count);
+      body.push(t);
+    }
+    body.push(...this.bytes, 0x0b);
+    return body;
+  }
+}
+
+function section(out: number[], id: number, content: number[]): void {
+  out.push(id);
+  uleb(out, content.length);
+  out.push(...content);
+}
+
+function name(out: number[], s: string): void {
+  uleb(out, s.length);
+  for (const ch of s) out.push(ch.charCodeAt(0));
+}
+
+/** A compiled kernel: its `run` function and its linear memory. */
+export interface SimdKernel {
+  run: (...args: number[]) => void;
+  memory: WebAssembly.Memory;
+}
+
+/**
+ * Assembles and instantiates (synchronously) a module exporting `run` (the body `code`, taking
+ * `code.params` i32 arguments, returning nothing) and a memory `mem` of `pages` 64-KiB pages.
+ */
+export function instantiate(code: Code, pages: number): SimdKernel {
+  const m: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+  section(m, 1, [1, 0x60, code.params, ...new Array(code.params).fill(I32), 0]);
+  section(m, 3, [1, 0]);
+  const mem: number[] = [1, 0x00];
+  uleb(mem, pages);
+  section(m, 5, mem);
+  const exp: number[] = [2];
+  name(exp, 'run');
+  exp.push(0x00, 0);
+  name(exp, 'mem');
+  exp.push(0x02, 0);
+  section(m, 7, exp);
+  const body = code.encode();
+  const codeSec: number[] = [1];
+  uleb(codeSec, body.length);
+  codeSec.push(...body);
+  section(m, 10, codeSec);
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array(m)));
+  const e = instance.exports as unknown as { run: SimdKernel['run']; mem: WebAssembly.Memory };
+  return { run: e.run, memory: e.mem };
+}
+
+/** Whether this JavaScript engine runs WebAssembly with 128-bit SIMD. */
+export const simdSupported: boolean = (() => {
+  try {
+    const c = new Code(0);
+    c.f32x4(1).simd(SIMD.f32x4Abs).lane(0).drop();
+    return typeof WebAssembly === 'object' && !!instantiate(c, 1);
+  } catch {
+    return false;
+  }
+})();
