@@ -66,23 +66,27 @@ function validate(target: Target, argument: string, path: string): void {
   const where = `${target.name} (${path})`;
   let logp: Float32Array;
   let grad: Float32Array;
+  let lp: tf.Tensor | undefined;
   try {
-    [logp, grad] = tf.tidy(() => {
-      const xt = tf.tensor2d(x, [n, d]);
-      let lp: tf.Tensor | undefined;
-      const g = tf.grad((z: tf.Tensor) => {
-        lp = target.logDensity(z as tf.Tensor2D);
-        if (!(lp instanceof tf.Tensor)) throw new ArgumentError(argument, `logDensity to return a tensor (${where})`, lp);
-        if (lp.shape.length !== 1 || lp.shape[0] !== n) {
-          throw new ArgumentError(argument, `logDensity(x: [${n}, ${d}]) to return shape [${n}] (${where})`, `shape [${lp.shape.join(', ')}]`);
+    const g = tf.tidy(() =>
+      tf.grad((z: tf.Tensor) => {
+        const out: unknown = target.logDensity(z as tf.Tensor2D);
+        if (!(out instanceof tf.Tensor)) throw new ArgumentError(argument, `logDensity to return a tensor (${where})`, out);
+        lp = tf.keep(out);
+        if (out.shape.length !== 1 || out.shape[0] !== n) {
+          throw new ArgumentError(argument, `logDensity(x: [${n}, ${d}]) to return shape [${n}] (${where})`, `shape [${out.shape.join(', ')}]`);
         }
-        return tf.sum(lp);
-      })(xt);
-      return [lp!.dataSync() as Float32Array, g.dataSync() as Float32Array];
-    });
+        return tf.sum(out);
+      })(tf.tensor2d(x, [n, d])),
+    );
+    grad = g.dataSync() as Float32Array;
+    g.dispose();
+    logp = lp!.dataSync() as Float32Array;
   } catch (e) {
     if (e instanceof ArgumentError) throw e;
     throw new ArgumentError(argument, `a logDensity that evaluates on a batch [${n}, ${d}] (${where}: ${firstLine(e)})`);
+  } finally {
+    lp?.dispose();
   }
   checkValues('logDensity', logp, grad);
   if (target.logDensityAndGrad) {
