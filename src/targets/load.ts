@@ -64,29 +64,27 @@ function validate(target: Target, argument: string, path: string): void {
   const x = new Float32Array(n * d);
   x.set(normal(key(0), (n - 1) * d), d);
   const where = `${target.name} (${path})`;
+  // the forward pass first, outside tf.grad: an exception inside a gradient tape can leave
+  // TensorFlow.js's engine holding tensors
   let logp: Float32Array;
-  let grad: Float32Array;
-  let lp: tf.Tensor | undefined;
   try {
-    const g = tf.tidy(() =>
-      tf.grad((z: tf.Tensor) => {
-        const out: unknown = target.logDensity(z as tf.Tensor2D);
-        if (!(out instanceof tf.Tensor)) throw new ArgumentError(argument, `logDensity to return a tensor (${where})`, out);
-        lp = tf.keep(out);
-        if (out.shape.length !== 1 || out.shape[0] !== n) {
-          throw new ArgumentError(argument, `logDensity(x: [${n}, ${d}]) to return shape [${n}] (${where})`, `shape [${out.shape.join(', ')}]`);
-        }
-        return tf.sum(out);
-      })(tf.tensor2d(x, [n, d])),
-    );
-    grad = g.dataSync() as Float32Array;
-    g.dispose();
-    logp = lp!.dataSync() as Float32Array;
+    logp = tf.tidy(() => {
+      const out: unknown = target.logDensity(tf.tensor2d(x, [n, d]));
+      if (!(out instanceof tf.Tensor)) throw new ArgumentError(argument, `logDensity to return a tensor (${where})`, out);
+      if (out.shape.length !== 1 || out.shape[0] !== n) {
+        throw new ArgumentError(argument, `logDensity(x: [${n}, ${d}]) to return shape [${n}] (${where})`, `shape [${out.shape.join(', ')}]`);
+      }
+      return out.dataSync() as Float32Array;
+    });
   } catch (e) {
     if (e instanceof ArgumentError) throw e;
     throw new ArgumentError(argument, `a logDensity that evaluates on a batch [${n}, ${d}] (${where}: ${firstLine(e)})`);
-  } finally {
-    lp?.dispose();
+  }
+  let grad: Float32Array;
+  try {
+    grad = tf.tidy(() => tf.grad((z: tf.Tensor) => tf.sum(target.logDensity(z as tf.Tensor2D)))(tf.tensor2d(x, [n, d])).dataSync() as Float32Array);
+  } catch (e) {
+    throw new ArgumentError(argument, `a logDensity that TensorFlow.js can differentiate (${where}: ${firstLine(e)})`);
   }
   checkValues('logDensity', logp, grad);
   if (target.logDensityAndGrad) {
