@@ -65,7 +65,7 @@ export function loadBreastCancer(path = dataPath('breast_cancer.csv')): BreastCa
     X[i * d] = 1;
     for (let j = 0; j < p; j++) X[i * d + 1 + j] = (v[i * (p + 1) + j] - featureMean[j]) / featureSd[j];
     const label = v[i * (p + 1) + p];
-    if (label !== 0 && label !== 1) throw new ArgumentError('path', `labels 0 or 1 in the last column (${path})`, `${label} on line ${i + 2}`);
+    if (label !== 0 && label !== 1) throw new ArgumentError('path', `labels 0 or 1 in the last column on line ${i + 2} (${path})`, label);
     y[i] = label;
   }
   return { X, y, n, d, featureMean, featureSd };

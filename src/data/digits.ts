@@ -34,11 +34,11 @@ export function loadDigits(path = dataPath('digits.csv.gz')): ImageData<Float32A
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < 64; j++) {
       const v = table.values[i * 65 + j];
-      if (!(Number.isInteger(v) && v >= 0 && v <= 16)) throw new ArgumentError('path', `pixel values 0 … 16 (${path})`, `${v} in row ${i + 1}`);
+      if (!(Number.isInteger(v) && v >= 0 && v <= 16)) throw new ArgumentError('path', `pixel values 0 … 16 in row ${i + 1} (${path})`, v);
       images[i * 64 + j] = v;
     }
     const label = table.values[i * 65 + 64];
-    if (!(Number.isInteger(label) && label >= 0 && label <= 9)) throw new ArgumentError('path', `labels 0 … 9 (${path})`, `${label} in row ${i + 1}`);
+    if (!(Number.isInteger(label) && label >= 0 && label <= 9)) throw new ArgumentError('path', `labels 0 … 9 in row ${i + 1} (${path})`, label);
     labels[i] = label;
   }
   return { images, labels, n, height: 8, width: 8 };

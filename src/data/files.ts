@@ -51,10 +51,10 @@ export function parseNumericCsv(text: string, cols: number, argument: string, fi
   lines.forEach((line, i) => {
     if (line.trim() === '') return;
     const cells = line.split(',');
-    if (cells.length !== cols) throw new ArgumentError(argument, `${cols} comma-separated values per line`, `${cells.length} on line ${i + firstLine}`);
+    if (cells.length !== cols) throw new ArgumentError(argument, `${cols} comma-separated values on line ${i + firstLine}`, cells.length);
     for (const c of cells) {
       const v = c.trim() === '' ? NaN : Number(c);
-      if (!Number.isFinite(v)) throw new ArgumentError(argument, 'finite numbers', `${JSON.stringify(c)} on line ${i + firstLine}`);
+      if (!Number.isFinite(v)) throw new ArgumentError(argument, `finite numbers on line ${i + firstLine}`, c);
       values.push(v);
     }
     rows++;

@@ -45,7 +45,7 @@ export function loadMnist(opts: MnistOptions = {}): ImageData<Uint8Array> {
   if (lbl.shape[0] !== n) throw new ArgumentError(lblFile, `${n} labels (one per image)`, lbl.shape[0]);
   const labels = lbl.data as Uint8Array;
   const bad = labels.findIndex((v) => v > 9);
-  if (bad >= 0) throw new ArgumentError(lblFile, 'labels 0 … 9', `${labels[bad]} at index ${bad}`);
+  if (bad >= 0) throw new ArgumentError(lblFile, `labels 0 … 9 (index ${bad})`, labels[bad]);
   return { images: img.data as Uint8Array, labels, n, height, width };
 }
 
