@@ -1,0 +1,143 @@
+/**
+ * Coupling layers (Dinh, Sohl-Dickstein & Bengio, "Density estimation using Real NVP", ICLR 2017;
+ * Durkan et al., "Neural spline flows", NeurIPS 2019). A mask splits the coordinates into kept
+ * ones x_A (mask 1) and transformed ones x_B (mask 0); a conditioner network of x_A gives the
+ * parameters θ(x_A) of an elementwise bijection of x_B:
+ *
+ *   y_A = x_A,   y_B = f(x_B; θ(x_A)),   log |det ∂y/∂x| = Σ_j log |f'(x_B,j; θ)|.
+ *
+ * {@link affineCoupling} uses f(x; s, t) = x exp(tanh(s)) + t (RealNVP with a tanh-bounded
+ * log-scale); the rational-quadratic spline coupling is in `spline.ts`. Both share
+ * {@link coupling}, which does the split, the conditioner call and the merge.
+ *
+ * @module
+ */
+import { tf } from '../core/backend.js';
+import { ArgumentError, checkPositiveInt } from '../core/errors.js';
+import { bernoulli, type Key } from '../core/random.js';
+import { mlp, type Activation } from '../nn/mlp.js';
+import { ColumnSelect, checkBatch, invertPermutation, type Bijector } from './bijector.js';
+
+/** A conditioner network: a map [n, k] → [n, m] with trainable parameters (an {@link mlp} is one). */
+export interface Conditioner {
+  readonly params: tf.Variable[];
+  apply(x: tf.Tensor2D): tf.Tensor2D;
+  dispose(): void;
+}
+
+/** An elementwise bijection of the transformed coordinates x_B [n, k] given the conditioner output h [n, m]. */
+export interface CouplingTransform {
+  /** The conditioner output width m for k transformed coordinates. */
+  outputs(k: number): number;
+  /** y_B and Σ_j log |f'| per row, in the forward (`inverse` false) or inverse direction. */
+  apply(xB: tf.Tensor2D, h: tf.Tensor2D, inverse: boolean): { y: tf.Tensor2D; logDet: tf.Tensor1D };
+}
+
+/** Options of the conditioner network of a coupling layer. */
+export interface CouplingOptions {
+  /** Hidden widths of the conditioner MLP (default [64, 64]). */
+  hidden?: number[];
+  /** Activation of the conditioner (default `'silu'`). */
+  activation?: Activation;
+  /**
+   * Scale of the conditioner's last layer at initialisation (default 0: the layer starts as the
+   * identity map; 1 gives PyTorch's default initialisation).
+   */
+  finalScale?: number;
+  /** Prefix of the variable names (default the layer kind). */
+  name?: string;
+  /** A conditioner to use instead of the default MLP; maps [n, #kept] → [n, outputs]. */
+  conditioner?: Conditioner;
+}
+
+/** Checks a 0/1 mask of length d with both values present; returns kept and transformed indices. */
+export function maskIndices(mask: ArrayLike<number | boolean>, d: number): { kept: Int32Array; transformed: Int32Array } {
+  if (mask?.length !== d) throw new ArgumentError('mask', `${d} values of 0/1`, mask);
+  const kept: number[] = [];
+  const transformed: number[] = [];
+  for (let j = 0; j < d; j++) {
+    const m = Number(mask[j]);
+    if (m !== 0 && m !== 1) throw new ArgumentError('mask', 'values 0 or 1', `${mask[j]} at index ${j}`);
+    (m === 1 ? kept : transformed).push(j);
+  }
+  if (kept.length === 0 || transformed.length === 0) throw new ArgumentError('mask', 'at least one 1 and one 0', Array.from(mask, Number).join(''));
+  return { kept: Int32Array.from(kept), transformed: Int32Array.from(transformed) };
+}
+
+/** The alternating masks of RealNVP: layer `k` keeps the coordinates j with j ≡ k (mod 2). */
+export function alternatingMask(dim: number, k: number): Uint8Array {
+  checkPositiveInt('dim', dim);
+  return Uint8Array.from({ length: dim }, (_, j) => ((j + k) % 2 === 0 ? 1 : 0));
+}
+
+/** A random mask, each coordinate kept with probability ½, drawn from `key` (redrawn until both values occur). */
+export function randomMask(key: Key, dim: number): Uint8Array {
+  if (!(Number.isInteger(dim) && dim >= 2)) throw new ArgumentError('dim', 'an integer ≥ 2', dim);
+  for (let i = 0; ; i++) {
+    const m = bernoulli(key, dim * (i + 1)).subarray(dim * i);
+    const ones = m.reduce((a, b) => a + b, 0);
+    if (ones > 0 && ones < dim) return Uint8Array.from(m);
+  }
+}
+
+/**
+ * A coupling layer on R^dim with the given mask (1 = kept, conditions the transform) and
+ * elementwise transform; the conditioner is an MLP [#kept, ...hidden, outputs] unless given.
+ */
+export function coupling(key: Key, dim: number, mask: ArrayLike<number | boolean>, transform: CouplingTransform, kind: string, opts: CouplingOptions = {}): Bijector {
+  checkPositiveInt('dim', dim);
+  const { kept, transformed } = maskIndices(mask, dim);
+  const out = transform.outputs(transformed.length);
+  const net = opts.conditioner ?? mlp(key, [kept.length, ...(opts.hidden ?? [64, 64]), out], { activation: opts.activation, finalScale: opts.finalScale ?? 0, name: `${opts.name ?? kind}.net` });
+  const selA = new ColumnSelect(dim, kept);
+  const selB = new ColumnSelect(dim, transformed);
+  // merge: [y_A, y_B] or [y_B, y_A] when that is already the coordinate order, else a column permutation
+  const order = Int32Array.from([...kept, ...transformed]);
+  const aFirst = order.every((v, i) => v === i);
+  const bFirst = Int32Array.from([...transformed, ...kept]).every((v, i) => v === i);
+  const reorder = aFirst || bFirst ? undefined : new ColumnSelect(dim, invertPermutation(order));
+  const merge = (a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D =>
+    bFirst ? tf.concat([b, a], 1) : aFirst ? tf.concat([a, b], 1) : reorder!.select(tf.concat([a, b], 1));
+
+  const run = (x: tf.Tensor2D, inverse: boolean) =>
+    tf.tidy(() => {
+      checkBatch(inverse ? 'y' : 'x', x, dim);
+      const xA = selA.select(x);
+      const h = net.apply(xA);
+      if (h.shape[1] !== out) throw new ArgumentError('conditioner', `an output of width ${out}`, h.shape[1]);
+      const { y, logDet } = transform.apply(selB.select(x), h, inverse);
+      return { y: merge(xA, y), logDet };
+    });
+  return {
+    name: kind,
+    dim,
+    params: net.params,
+    forwardAndLogDet: (x) => run(x, false),
+    inverseAndLogDet: (y) => run(y, true),
+    dispose: () => {
+      net.dispose();
+      [selA, selB, reorder].forEach((s) => s?.dispose());
+    },
+  };
+}
+
+/** The RealNVP transform y = x exp(tanh(s)) + t with (s, t) the two halves of the conditioner output. */
+export const affineTransform: CouplingTransform = {
+  outputs: (k) => 2 * k,
+  apply(xB, h, inverse) {
+    const [raw, t] = tf.split(h, 2, 1) as [tf.Tensor2D, tf.Tensor2D];
+    const s = tf.tanh(raw);
+    const y = inverse ? tf.mul(tf.sub(xB, t), tf.exp(tf.neg(s))) : tf.add(tf.mul(xB, tf.exp(s)), t);
+    const logDet = tf.sum(s, 1) as tf.Tensor1D;
+    return { y: y as tf.Tensor2D, logDet: inverse ? tf.neg(logDet) : logDet };
+  },
+};
+
+/**
+ * An affine (RealNVP) coupling layer: y_A = x_A, y_B = x_B ⊙ exp(tanh(s(x_A))) + t(x_A),
+ * log |det| = Σ_j tanh(s_j). `mask` marks the kept coordinates (see {@link alternatingMask},
+ * {@link randomMask}).
+ */
+export function affineCoupling(key: Key, dim: number, mask: ArrayLike<number | boolean>, opts: CouplingOptions = {}): Bijector {
+  return coupling(key, dim, mask, affineTransform, 'affineCoupling', opts);
+}
