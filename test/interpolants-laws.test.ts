@@ -15,6 +15,8 @@ import {
   logLikelihood,
   valueAndDivergence,
   hutchinsonProbes,
+  velocityFromDenoiser,
+  scoreFromDenoiser,
   type Interpolant,
   type Field,
   type OdeMethod,
@@ -207,6 +209,30 @@ test('Gaussian-to-Gaussian: the exact drift transports N(β_0 m, V_0) to N(m, s�
     g.dispose();
   }
   assert.equal(tf.memory().numTensors, before, 'solvers keep numTensors flat');
+});
+
+test('one-sided: velocity and score from the exact denoiser E[x0 | x_t] = α(x − βm)/V equal the exact drift and score', async () => {
+  await ready();
+  const m = [0.5, -1.5];
+  const s = 0.8;
+  const x = normals(51, 10, 2);
+  for (const I of FAMILIES.filter((f) => f.kind === 'one-sided')) {
+    const g = gaussianTransport(I, m, s);
+    const eta: Field = (t, y) => g.score(t, y).mul(-I.alpha(t)) as tf.Tensor2D;
+    for (const t of INTERIOR) {
+      const pairs = [
+        [velocityFromDenoiser(I, eta)(t, x), g.drift(t, x)],
+        [scoreFromDenoiser(I, eta)(t, x), g.score(t, x)],
+      ];
+      for (const [got, want] of pairs) {
+        assert.ok(maxAbsDiff(got, want) < 1e-4 * (1 + maxAbsDiff(want, tf.zerosLike(want))), `${I.name} at t=${t}`);
+        tf.dispose([got, want]);
+      }
+    }
+    g.dispose();
+  }
+  assert.throws(() => velocityFromDenoiser(linear({ gamma: 1 }), (_t, y) => y), ArgumentError);
+  x.dispose();
 });
 
 test('integrators: Euler, Heun, RK4 have orders 1, 2, 4 (slope of log error vs log step); DOPRI5 meets its tolerance', async () => {

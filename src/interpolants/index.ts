@@ -10,3 +10,7 @@ export * from './families.js';
 export * from './ode.js';
 export * from './sde.js';
 export * from './likelihood.js';
+export * from './network.js';
+export * from './assignment.js';
+export * from './couplings.js';
+export * from './train.js';
