@@ -14,6 +14,7 @@ import { ArgumentError } from '../src/core/errors.js';
 import { key, split, normal } from '../src/core/random.js';
 import * as flows from '../src/flows/index.js';
 import type { Bijector } from '../src/flows/index.js';
+import { adam } from '../src/nn/optim.js';
 
 const ID_TOL = 1e-4;
 const LOGDET_TOL = 2e-3;
@@ -134,3 +135,131 @@ for (const c of cases) {
     b.dispose();
   });
 }
+
+test('flow: log q integrates to 1 on a grid, and sampleAndLogProb agrees with logProb', async () => {
+  await ready();
+  const f = flows.realNVP(key(5), 2, { layers: 4, hidden: [16], finalScale: 1 });
+  // trapezoid-free midpoint rule on [-9, 9]^2, 300^2 cells (the base tails beyond |z| = 9 are < 1e-17)
+  const m = 300;
+  const h = 18 / m;
+  const grid = new Float32Array(m * m * 2);
+  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) grid.set([-9 + (i + 0.5) * h, -9 + (j + 0.5) * h], (i * m + j) * 2);
+  const lp = f.logProbHost(grid, m * m);
+  let mass = 0;
+  for (const v of lp) mass += Math.exp(v) * h * h;
+  // the map is smooth and the grid fine: the midpoint rule error is far below 1e-2
+  assert.ok(Math.abs(mass - 1) < 1e-2, `∫ q = ${mass}`);
+  const { x, logProb } = f.sampleAndLogProbHost(key(6), 64);
+  const again = f.logProbHost(x, 64);
+  for (let i = 0; i < 64; i++) assert.ok(Math.abs(logProb[i] - again[i]) < 1e-3 * (1 + Math.abs(again[i])), `${logProb[i]} vs ${again[i]}`);
+  assert.throws(() => f.logProbHost(new Float32Array(5), 2), ArgumentError);
+  f.dispose();
+});
+
+/** N(μ, diag(σ²)) data and target for the training tests. */
+const MU = [1, -2];
+const SD = [0.5, 2];
+function gaussianData(k: ReturnType<typeof key>, n: number): Float32Array {
+  const z = normal(k, n * 2);
+  for (let i = 0; i < n * 2; i++) z[i] = MU[i % 2] + SD[i % 2] * z[i];
+  return z;
+}
+/** Entropy of N(μ, diag(σ²)) in 2-D. */
+const ENTROPY = 1 + Math.log(2 * Math.PI) + Math.log(SD[0] * SD[1]);
+
+test('trainFlow forward KL: an affine flow fits Gaussian data (held-out NLL → entropy), loss reported to observers, tensors flat', async () => {
+  await ready();
+  const f = new flows.Flow([flows.elementwiseAffine(2)]);
+  const data = gaussianData(key(10), 4000);
+  const seen: number[] = [];
+  const observer = { update: (e: { metrics: Record<string, number> }) => seen.push(e.metrics.loss) };
+  const optimizer = adam(f.params, { lr: 0.05, clipNorm: 10 });
+  const first = await flows.trainFlow(key(11), f, { objective: 'forward', data, steps: 10, batchSize: 256, optimizer, observers: [observer], progress: false });
+  const before = tf.memory().numTensors;
+  const rest = await flows.trainFlow(key(12), f, { objective: 'forward', data, steps: 300, batchSize: 256, optimizer, progress: false });
+  assert.equal(tf.memory().numTensors, before, 'numTensors flat over a training loop');
+  optimizer.dispose();
+  assert.equal(seen.length, 10);
+  assert.deepEqual(Float32Array.from(seen), first.losses);
+  // held-out NLL = H(π) + KL(π‖q) ≥ H(π); within 5 standard errors of H + a small fitting error
+  const test = gaussianData(key(13), 20000);
+  const nll = Array.from(f.logProbHost(test, 20000), (v) => -v);
+  const mean = nll.reduce((a, b) => a + b, 0) / nll.length;
+  const se = Math.sqrt(nll.reduce((a, b) => a + (b - mean) ** 2, 0) / (nll.length - 1) / nll.length);
+  assert.ok(mean > ENTROPY - 5 * se, `held-out NLL ${mean} below the entropy ${ENTROPY} by more than 5 SE (${se})`);
+  assert.ok(mean < ENTROPY + 0.02 + 5 * se, `held-out NLL ${mean} vs entropy ${ENTROPY} (SE ${se}); losses ${rest.losses[0]} → ${rest.losses[rest.steps - 1]}`);
+  f.dispose();
+});
+
+test('trainFlow reverse KL: an affine flow recovers the mean and scales of a Gaussian target; loss → −log Z', async () => {
+  await ready();
+  const { gaussian } = await import('../src/targets/gaussian.js');
+  const target = gaussian({ dim: 2, mean: MU, cov: [[SD[0] ** 2, 0], [0, SD[1] ** 2]] });
+  const f = new flows.Flow([flows.elementwiseAffine(2)]);
+  const res = await flows.trainFlow(key(20), f, { objective: 'reverse', target, steps: 400, batchSize: 256, lr: 0.05, progress: false });
+  const [logScale, shift] = f.params.map((p) => Array.from(p.dataSync()));
+  for (let j = 0; j < 2; j++) {
+    assert.ok(Math.abs(shift[j] - MU[j]) < 0.05 * SD[j], `shift ${shift} vs ${MU}`);
+    assert.ok(Math.abs(Math.exp(logScale[j]) - SD[j]) < 0.05 * SD[j], `scale ${logScale.map(Math.exp)} vs ${SD}`);
+  }
+  // at the optimum KL = 0: the loss is −log Z (the Gaussian target is normalised up to its logZ)
+  const tail = Array.from(res.losses.slice(-50));
+  const avg = tail.reduce((a, b) => a + b, 0) / tail.length;
+  assert.ok(Math.abs(avg + (target.logZ ?? 0)) < 0.02, `mean final loss ${avg} vs −log Z = ${-(target.logZ ?? 0)}`);
+  f.dispose();
+});
+
+test('trainFlow mixed objective, abort keeps partial losses, argument errors', async () => {
+  await ready();
+  const { gaussian } = await import('../src/targets/gaussian.js');
+  const target = gaussian({ dim: 2, mean: MU, cov: [[SD[0] ** 2, 0], [0, SD[1] ** 2]] });
+  const f = flows.realNVP(key(30), 2, { layers: 2, hidden: [8] });
+  const data = gaussianData(key(31), 1000);
+  const ctl = new AbortController();
+  let n = 0;
+  const res = await flows.trainFlow(key(32), f, {
+    objective: 'mixed', data, target, steps: 50, batchSize: 64, lr: 1e-2, signal: ctl.signal, progress: false,
+    observers: [{ update: () => ++n === 7 && ctl.abort() }],
+  });
+  assert.equal(res.aborted, true);
+  assert.equal(res.steps, 7);
+  assert.ok(res.losses.every(Number.isFinite));
+  assert.ok(res.losses[6] < res.losses[0], `mixed loss decreases: ${res.losses}`);
+  await assert.rejects(flows.trainFlow(key(1), f, { objective: 'forward', steps: 3 }), ArgumentError);
+  await assert.rejects(flows.trainFlow(key(1), f, { objective: 'reverse', steps: 3 }), ArgumentError);
+  await assert.rejects(flows.trainFlow(key(1), f, { objective: 'forward', data: new Float32Array(3), steps: 3 }), ArgumentError);
+  await assert.rejects(flows.trainFlow(key(1), f, { objective: 'sideways' as 'forward', data, steps: 3 }), ArgumentError);
+  await assert.rejects(flows.trainFlow(key(1), f, { objective: 'forward', data, steps: 0 }), ArgumentError);
+  f.dispose();
+});
+
+test('flow parameters: save to JSON and load into a freshly built flow gives the same density; malformed files rejected', async () => {
+  await ready();
+  const make = () =>
+    new flows.Flow([
+      flows.actNorm([1, 1, 2]),
+      flows.affineCoupling(key(41), 2, [1, 0], { hidden: [8] }),
+      flows.splineCoupling(key(42), 2, [0, 1], { hidden: [8], bins: 4 }),
+      flows.maf(key(43), 2, { hidden: [8] }),
+    ]);
+  const a = make();
+  const data = gaussianData(key(44), 500);
+  await flows.trainFlow(key(45), a, { objective: 'forward', data, steps: 30, batchSize: 64, lr: 1e-2, progress: false });
+  const json = JSON.stringify(a.toJSON());
+  const b = make();
+  b.loadJSON(json);
+  assert.equal(b.bijector.initialized, true, 'loaded ActNorm is marked initialised');
+  const probe = gaussianData(key(46), 50);
+  const [la, lb] = [a.logProbHost(probe, 50), b.logProbHost(probe, 50)];
+  for (let i = 0; i < 50; i++) assert.equal(la[i], lb[i]);
+  const c = make();
+  const snapshot = JSON.stringify(c.toJSON());
+  const bad = JSON.parse(json);
+  bad.params[1].values[0] = 'x';
+  assert.throws(() => c.loadJSON(bad), ArgumentError);
+  assert.throws(() => c.loadJSON('{not json'), ArgumentError);
+  assert.throws(() => c.loadJSON({ ...JSON.parse(json), dim: 3 }), ArgumentError);
+  assert.throws(() => c.loadJSON({ format: 'other' }), ArgumentError);
+  assert.equal(JSON.stringify(c.toJSON()), snapshot, 'a rejected file leaves the parameters unchanged');
+  [a, b, c].forEach((f) => f.dispose());
+});

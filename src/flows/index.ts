@@ -15,3 +15,5 @@ export { made, type MadeOptions } from './made.js';
 export { maf, iaf, type AutoregressiveOptions } from './autoregressive.js';
 export { actNorm, invertibleConv1x1, squeeze, type ImageShape } from './glow.js';
 export { Flow, type FlowOptions, type FlowJSON } from './flow.js';
+export { realNVP, neuralSplineFlow, mafFlow, type ArchitectureOptions } from './builders.js';
+export { trainFlow, forwardKL, reverseKL, gatherRows, type TrainOptions, type TrainResult } from './train.js';
