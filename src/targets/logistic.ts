@@ -88,6 +88,10 @@ const LOG2E = 1.44269504088896341;
 const EXP_C1 = 0.693359375;
 const EXP_C2 = -2.12194440e-4;
 const EXP_P = [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1];
+const ATANH = [13, 11, 9, 7, 5, 3, 1].map((k) => 2 / k);
+/** The kernel's f32x4 constants, stored splatted at the start of its memory (one load each). */
+const ROUND = 12582912; // 1.5 · 2^23
+const CONSTANTS = [0, 1, 2, -87, ROUND, LOG2E, EXP_C1, EXP_C2, ...EXP_P, ...ATANH];
 
 /**
  * The fused path: log p and ∇ log p of a batch of coefficient vectors W [m, d] by the generated
@@ -96,8 +100,9 @@ const EXP_P = [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-
 function logisticKernel(X: Float32Array, n: number, d: number, Xty: Float64Array, prec: number): Required<Pick<Target, 'logDensityAndGrad' | 'logDensityHost'>> {
   const nP = ceil8(n);
   const dP = ceil8(d);
-  // static layout (bytes): Xᵀ [d, nP], mask [nP], X [n, dP], S (4 chains × nP sigmoids)
-  const XT = 0;
+  // static layout (bytes): constants; Xᵀ in tiles of 8 observations ([nP / 8][d][8], one
+  // sequential stream for the forward product); mask [nP]; X [n, dP]; S (4 chains × nP sigmoids)
+  const XT = CONSTANTS.length * 16;
   const MASK = XT + d * nP * 4;
   const XR = MASK + nP * 4;
   const S4 = XR + n * dP * 4;
@@ -105,10 +110,11 @@ function logisticKernel(X: Float32Array, n: number, d: number, Xty: Float64Array
   const code = emitLogistic(n, d, nP, dP, { XT, MASK, XR, S4 });
   const kernel = instantiate(code, Math.ceil((DYN + 1) / 65536));
   let f32 = new Float32Array(kernel.memory.buffer);
+  CONSTANTS.forEach((v, k) => f32.fill(v, 4 * k, 4 * k + 4));
   for (let i = 0; i < n; i++) {
     f32[MASK / 4 + i] = 1;
     for (let j = 0; j < d; j++) {
-      f32[XT / 4 + j * nP + i] = X[i * d + j];
+      f32[XT / 4 + (i >> 3) * d * 8 + j * 8 + (i & 7)] = X[i * d + j];
       f32[XR / 4 + i * dP + j] = X[i * d + j];
     }
   }
@@ -155,67 +161,99 @@ function emitLogistic(n: number, d: number, nP: number, dP: number, at: { XT: nu
   const blk = c.local(I32);
   const ib = c.local(I32);
   const xi = c.local(I32);
+  const wj = c.local(I32);
+  const wEnd = c.local(I32);
   const acc = Array.from({ length: 8 }, () => c.local(V128));
   const x0 = c.local(V128);
   const x1 = c.local(V128);
   const wv = c.local(V128);
-  const fx = c.local(V128);
-  const r = c.local(V128);
-  const e = c.local(V128);
-  const t = c.local(V128);
-  const t2 = c.local(V128);
-  const spv = Array.from({ length: 4 }, () => c.local(V128));
-  const zeroAcc = () => acc.forEach((a) => c.f32x4(0).set(a));
+  const sp = c.local(V128);
+  const k = (v: number) => c.i32(0).simd(SIMD.load, 16 * CONSTANTS.indexOf(v));
+  const zeroAcc = () => acc.forEach((a) => k(0).set(a));
   const mulAdd = (a: number, u: number, v: number) => c.get(a).get(u).get(v).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Add).set(a);
 
   c.i32(0).set(blk);
   c.loop(); // over blocks of 4 chains
-  spv.forEach((s) => c.f32x4(0).set(s));
-  // forward: ℓ for 4 chains × 8 observations per tile, then softplus and sigmoid
+  // forward: ℓ = W Xᵀ into S, 4 chains × 8 observations per tile
   c.i32(0).set(ib);
+  c.i32(0).set(xi);
   c.loop();
   zeroAcc();
-  for (let j = 0; j < d; j++) {
-    c.get(ib).simd(SIMD.load, at.XT + j * nP * 4).set(x0);
-    c.get(ib).simd(SIMD.load, at.XT + j * nP * 4 + 16).set(x1);
-    for (let ch = 0; ch < 4; ch++) {
-      c.get(W).simd(SIMD.load32Splat, (ch * d + j) * 4).set(wv);
-      mulAdd(acc[2 * ch], wv, x0);
-      mulAdd(acc[2 * ch + 1], wv, x1);
-    }
-  }
+  // loop over the d coefficients (a compact loop body keeps the 8 accumulators in registers)
+  c.get(W).set(wj);
+  c.get(W).i32(4 * d).i32Add().set(wEnd);
+  c.loop();
+  c.get(xi).simd(SIMD.load, at.XT).set(x0);
+  c.get(xi).simd(SIMD.load, at.XT + 16).set(x1);
   for (let ch = 0; ch < 4; ch++) {
-    for (let v = 0; v < 2; v++) {
-      const l = acc[2 * ch + v];
-      // e = exp(max(−|ℓ|, −87))
-      c.get(l).simd(SIMD.f32x4Abs).simd(SIMD.f32x4Neg).f32x4(-87).simd(SIMD.f32x4Max).set(x0);
-      c.get(x0).f32x4(LOG2E).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Nearest).set(fx);
-      c.get(x0).get(fx).f32x4(EXP_C1).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Sub).get(fx).f32x4(EXP_C2).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Sub).set(r);
-      c.f32x4(EXP_P[0]);
-      for (let k = 1; k < EXP_P.length; k++) c.get(r).simd(SIMD.f32x4Mul).f32x4(EXP_P[k]).simd(SIMD.f32x4Add);
-      c.get(r).simd(SIMD.f32x4Mul).get(r).simd(SIMD.f32x4Mul).get(r).simd(SIMD.f32x4Add).f32x4(1).simd(SIMD.f32x4Add);
-      c.get(fx).simd(SIMD.i32x4TruncSatF32x4S).i32x4(127).simd(SIMD.i32x4Add).i32(23).simd(SIMD.i32x4Shl).simd(SIMD.f32x4Mul).set(e);
-      // S[ch, i] = mask · sigmoid(ℓ) = mask · (ℓ ≥ 0 ? 1 : e) / (1 + e)
-      c.get(ib);
-      c.f32x4(1).get(e).get(l).f32x4(0).simd(SIMD.f32x4Ge).simd(SIMD.bitselect);
-      c.f32x4(1).get(e).simd(SIMD.f32x4Add).simd(SIMD.f32x4Div);
-      c.get(ib).simd(SIMD.load, at.MASK + v * 16).simd(SIMD.f32x4Mul);
-      c.simd(SIMD.store, at.S4 + ch * nP * 4 + v * 16);
-      // softplus(ℓ) = max(ℓ, 0) + log1p(e), log1p(e) = 2 atanh(t), t = e / (2 + e) ∈ (0, 1/3]
-      c.get(e).f32x4(2).get(e).simd(SIMD.f32x4Add).simd(SIMD.f32x4Div).tee(t).get(t).simd(SIMD.f32x4Mul).set(t2);
-      c.f32x4(2 / 13);
-      for (const k of [11, 9, 7, 5, 3, 1]) c.get(t2).simd(SIMD.f32x4Mul).f32x4(2 / k).simd(SIMD.f32x4Add);
-      c.get(t).simd(SIMD.f32x4Mul);
-      c.get(l).f32x4(0).simd(SIMD.f32x4Max).simd(SIMD.f32x4Add);
-      c.get(ib).simd(SIMD.load, at.MASK + v * 16).simd(SIMD.f32x4Mul);
-      c.get(spv[ch]).simd(SIMD.f32x4Add).set(spv[ch]);
-    }
+    c.get(wj).simd(SIMD.load32Splat, ch * d * 4).set(wv);
+    mulAdd(acc[2 * ch], wv, x0);
+    mulAdd(acc[2 * ch + 1], wv, x1);
+  }
+  c.get(xi).i32(32).i32Add().set(xi);
+  c.get(wj).i32(4).i32Add().tee(wj).get(wEnd).i32LtU().brIf(0);
+  c.end();
+  for (let ch = 0; ch < 4; ch++) {
+    for (let v = 0; v < 2; v++) c.get(ib).get(acc[2 * ch + v]).simd(SIMD.store, at.S4 + ch * nP * 4 + v * 16);
   }
   c.get(ib).i32(32).i32Add().tee(ib).i32(nP * 4).i32LtU().brIf(0);
   c.end();
+  // elementwise, in place over S: ℓ → mask · sigmoid(ℓ), and Σ mask · softplus(ℓ) per chain
+  const { f32x4Abs: abs, f32x4Neg: neg, f32x4Pmax: pmax, f32x4Mul: mul, f32x4Add: add, f32x4Sub: sub } = SIMD;
+  const temps = [0, 1].map(() => ({ l: c.local(V128), x0: c.local(V128), fx: c.local(V128), r: c.local(V128), e: c.local(V128), t: c.local(V128), t2: c.local(V128) }));
   for (let ch = 0; ch < 4; ch++) {
+    k(0).set(sp);
+    c.i32(0).set(ib);
+    c.loop();
+    temps.forEach(({ l, x0, fx, r, e, t, t2 }, v) => {
+      const S = at.S4 + ch * nP * 4 + v * 16;
+      const MASK = at.MASK + v * 16;
+      c.get(ib).simd(SIMD.load, S).set(l);
+      // e = exp(x), x = max(−|ℓ|, −87): 2^k p(r), k = round(x log2 e), r = x − k (C1 + C2); adding
+      // 1.5·2^23 rounds x log2 e to an integer held in the low mantissa bits, so (bits + 127) << 23 = 2^k
+      c.get(l).simd(abs).simd(neg);
+      k(-87).simd(pmax).set(x0);
+      c.get(x0);
+      k(LOG2E).simd(mul);
+      k(ROUND).simd(add).tee(fx);
+      k(ROUND).simd(sub).set(r);
+      c.get(x0).get(r);
+      k(EXP_C1).simd(mul).simd(sub).get(r);
+      k(EXP_C2).simd(mul).simd(sub).set(r);
+      k(EXP_P[0]);
+      for (const p of EXP_P.slice(1)) {
+        c.get(r).simd(mul);
+        k(p).simd(add);
+      }
+      c.get(r).simd(mul).get(r).simd(mul).get(r).simd(add);
+      k(1).simd(add);
+      c.get(fx).i32x4(127).simd(SIMD.i32x4Add).i32(23).simd(SIMD.i32x4Shl).simd(mul).set(e);
+      // one division: inv = 1 / ((1 + e)(2 + e)); 1 + e in x0, 2 + e in t, inv in t2
+      k(1).get(e).simd(add).set(x0);
+      k(2).get(e).simd(add).set(t);
+      k(1).get(x0).get(t).simd(mul).simd(SIMD.f32x4Div).set(t2);
+      // S[ch, i] = mask · sigmoid(ℓ) = mask · (ℓ ≥ 0 ? 1 : e) (2 + e) · inv
+      c.get(ib);
+      k(1).get(e).get(l);
+      k(0).simd(SIMD.f32x4Ge).simd(SIMD.bitselect).get(t).simd(mul).get(t2).simd(mul);
+      c.get(ib).simd(SIMD.load, MASK).simd(mul);
+      c.simd(SIMD.store, S);
+      // softplus(ℓ) = max(ℓ, 0) + log1p(e), log1p(e) = 2 atanh(t), t = e / (2 + e) = e (1 + e) · inv ∈ (0, 1/3]
+      c.get(e).get(x0).simd(mul).get(t2).simd(mul).tee(t).get(t).simd(mul).set(t2);
+      k(ATANH[0]);
+      for (const a of ATANH.slice(1)) {
+        c.get(t2).simd(mul);
+        k(a).simd(add);
+      }
+      c.get(t).simd(mul).get(l);
+      k(0).simd(pmax).simd(add);
+      c.get(ib).simd(SIMD.load, MASK).simd(mul);
+      c.get(sp).simd(add).set(sp);
+    });
+    c.get(ib).i32(32).i32Add().tee(ib).i32(nP * 4).i32LtU().brIf(0);
+    c.end();
     c.get(SP);
-    c.get(spv[ch]).lane(0).get(spv[ch]).lane(1).f32Add().get(spv[ch]).lane(2).f32Add().get(spv[ch]).lane(3).f32Add();
+    c.get(sp).lane(0).get(sp).lane(1).f32Add().get(sp).lane(2).f32Add().get(sp).lane(3).f32Add();
     c.f32Store(ch * 4);
   }
   // backward: G[ch, 8 coefficients] = Σ_i S[ch, i] X[i, …], 4 chains × 8 coefficients per tile

@@ -33,6 +33,7 @@ export const SIMD = {
   f32x4Mul: 0xe6,
   f32x4Div: 0xe7,
   f32x4Max: 0xe9,
+  f32x4Pmax: 0xeb,
   i32x4TruncSatF32x4S: 0xf8,
 } as const;
 
