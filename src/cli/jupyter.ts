@@ -1,0 +1,112 @@
+/**
+ * Jupyter subcommands of `transportlab`:
+ * - `kernel --connection-file F`: runs the kernel (started by Jupyter through the kernelspec);
+ * - `install [--user|--sys-prefix|--prefix P]` / `uninstall [...]`: the `transportlab` kernelspec;
+ * - `start [--port N] [--dir D]`: installs the kernelspec into `build/jupyter`, starts Debian's
+ *   classic notebook server on 127.0.0.1 with the notebooks folder and a fresh token, and prints
+ *   the URL with the token. Stops the server on Ctrl+C.
+ *
+ * @module
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { delimiter, join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { ArgumentError } from '../core/errors.js';
+import { installKernelspec, uninstallKernelspec, type InstallScope } from '../kernel/kernelspec.js';
+import { PACKAGE_ROOT } from '../kernel/paths.js';
+
+interface ScopeOptions {
+  user?: boolean;
+  sysPrefix?: boolean;
+  prefix?: string;
+}
+
+function scopeOf(o: ScopeOptions): InstallScope {
+  return { user: o.user, sysPrefix: o.sysPrefix, prefix: o.prefix === undefined ? undefined : resolve(o.prefix) };
+}
+
+function withScopeOptions(cmd: Command): Command {
+  return cmd
+    .option('--user', 'the per-user kernels directory (default)')
+    .option('--sys-prefix', "the kernels directory of /usr/bin/python3's sys.prefix")
+    .option('--prefix <dir>', 'the kernels directory <dir>/share/jupyter/kernels');
+}
+
+/** A free TCP port on 127.0.0.1 (`preferred` if it is free). */
+function freePort(preferred: number): Promise<number> {
+  const tryListen = (port: number) =>
+    new Promise<number>((ok, fail) => {
+      const srv = createServer();
+      srv.once('error', fail);
+      srv.listen(port, '127.0.0.1', () => {
+        const { port: got } = srv.address() as { port: number };
+        srv.close(() => ok(got));
+      });
+    });
+  return tryListen(preferred).catch(() => tryListen(0));
+}
+
+/** Starts the notebook server; resolves with its exit code. */
+async function startServer(opts: { port: string; dir: string }): Promise<number> {
+  const port = Number(opts.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ArgumentError('--port', 'a port number 0..65535', opts.port);
+  const prefix = join(PACKAGE_ROOT, 'build', 'jupyter');
+  installKernelspec({ prefix });
+  const chosen = await freePort(port);
+  const token = randomBytes(24).toString('hex');
+  const args = [
+    '-m', 'notebook', '--no-browser', '--ip=127.0.0.1', `--port=${chosen}`, '--NotebookApp.port_retries=0',
+    `--NotebookApp.token=${token}`, `--notebook-dir=${resolve(opts.dir)}`, '--MappingKernelManager.default_kernel_name=transportlab',
+  ];
+  if (process.getuid?.() === 0) args.push('--allow-root');
+  const jupyterPath = [join(prefix, 'share', 'jupyter'), process.env.JUPYTER_PATH].filter(Boolean).join(delimiter);
+  const child = spawn('/usr/bin/python3', args, { env: { ...process.env, JUPYTER_PATH: jupyterPath }, stdio: ['ignore', 'inherit', 'pipe'] });
+  const url = `http://127.0.0.1:${chosen}/?token=${token}`;
+  let announced = false;
+  child.stderr.on('data', (d: Buffer) => {
+    process.stderr.write(d);
+    if (!announced && d.toString().includes(`127.0.0.1:${chosen}`)) {
+      announced = true;
+      process.stdout.write(`\ntransportlab notebooks: ${url}\n\n`);
+    }
+  });
+  const stop = () => child.kill('SIGTERM');
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return new Promise((ok, fail) => {
+    child.once('error', (e) => fail(new Error(`cannot start /usr/bin/python3 -m notebook (install jupyter-notebook): ${e.message}`)));
+    child.once('exit', (code) => ok(code ?? 0));
+  });
+}
+
+/** Registers `kernel`, `install`, `uninstall` and `start` on the program. */
+export function registerJupyter(program: Command): void {
+  program
+    .command('kernel')
+    .description('run the Jupyter kernel (started by Jupyter)')
+    .requiredOption('--connection-file <file>', 'the connection file written by Jupyter')
+    .action(async (o: { connectionFile: string }) => {
+      const { Kernel } = await import('../kernel/kernel.js');
+      const kernel = await Kernel.start(o.connectionFile);
+      process.once('SIGTERM', () => void kernel.shutdown());
+      await kernel.closed;
+    });
+  withScopeOptions(program.command('install').description('install the "transportlab" Jupyter kernelspec')).action((o: ScopeOptions) => {
+    process.stdout.write(`installed kernelspec transportlab in ${installKernelspec(scopeOf(o))}\n`);
+  });
+  withScopeOptions(program.command('uninstall').description('remove the "transportlab" Jupyter kernelspec')).action((o: ScopeOptions) => {
+    const dir = uninstallKernelspec(scopeOf(o));
+    process.stdout.write(dir ? `removed ${dir}\n` : 'no transportlab kernelspec there\n');
+  });
+  program
+    .command('start')
+    .description('start a local Jupyter notebook server on the notebooks folder with the transportlab kernel')
+    .option('--port <port>', 'port (a free one is taken if busy)', '8888')
+    .option('--dir <dir>', 'notebook directory', join(PACKAGE_ROOT, 'notebooks'))
+    .action(async (o: { port: string; dir: string }) => {
+      const code = await startServer(o);
+      if (code !== 0) throw new Error(`the notebook server exited with code ${code}`);
+    });
+}

@@ -1,0 +1,77 @@
+/**
+ * Installing the `transportlab` kernelspec where Jupyter looks for kernels:
+ * `<dir>/transportlab/{kernel.json, logo-32x32.png, logo-64x64.png}` under
+ * - `--user`: `$(jupyter --data-dir)/kernels` (default `~/.local/share/jupyter/kernels`),
+ * - `--sys-prefix`: `sys.prefix/share/jupyter/kernels` of `/usr/bin/python3`,
+ * - `--prefix P`: `P/share/jupyter/kernels`.
+ *
+ * The kernel is started as `node <package>/dist/cli/main.js kernel --connection-file F` with
+ * interrupts sent as messages (interrupt_request on the control channel).
+ *
+ * @module
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { ArgumentError } from '../core/errors.js';
+import { PACKAGE_ROOT } from './paths.js';
+import { drawLogo } from './png.js';
+
+/** The kernel name. */
+export const KERNEL_NAME = 'transportlab';
+
+/** Where to install: one of the three scopes (user is the default). */
+export interface InstallScope {
+  user?: boolean;
+  sysPrefix?: boolean;
+  prefix?: string;
+}
+
+const PYTHON = '/usr/bin/python3';
+const JUPYTER = '/usr/bin/jupyter';
+
+/** The `kernels` directory of a scope. */
+export function kernelsDir(scope: InstallScope): string {
+  const chosen = [scope.user, scope.sysPrefix, scope.prefix !== undefined].filter(Boolean).length;
+  if (chosen > 1) throw new ArgumentError('scope', 'at most one of --user, --sys-prefix, --prefix', scope);
+  if (scope.prefix !== undefined) {
+    if (typeof scope.prefix !== 'string' || scope.prefix === '') throw new ArgumentError('--prefix', 'a directory', scope.prefix);
+    return join(scope.prefix, 'share', 'jupyter', 'kernels');
+  }
+  if (scope.sysPrefix) {
+    const prefix = execFileSync(PYTHON, ['-c', 'import sys; print(sys.prefix)'], { encoding: 'utf8' }).trim();
+    return join(prefix, 'share', 'jupyter', 'kernels');
+  }
+  const dataDir = process.env.JUPYTER_DATA_DIR || (existsSync(JUPYTER) ? execFileSync(JUPYTER, ['--data-dir'], { encoding: 'utf8' }).trim() : join(homedir(), '.local', 'share', 'jupyter'));
+  return join(dataDir, 'kernels');
+}
+
+/** The kernel.json of this package's kernel. */
+export function kernelJson(): Record<string, unknown> {
+  return {
+    argv: [process.execPath, join(PACKAGE_ROOT, 'dist', 'cli', 'main.js'), 'kernel', '--connection-file', '{connection_file}'],
+    display_name: 'TypeScript (transportlab)',
+    language: 'typescript',
+    interrupt_mode: 'message',
+    metadata: { transportlab: { packageRoot: PACKAGE_ROOT } },
+  };
+}
+
+/** Writes the kernelspec into the scope's kernels directory; returns the kernelspec directory. */
+export function installKernelspec(scope: InstallScope = {}): string {
+  const dir = join(kernelsDir(scope), KERNEL_NAME);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'kernel.json'), `${JSON.stringify(kernelJson(), null, 2)}\n`);
+  writeFileSync(join(dir, 'logo-32x32.png'), drawLogo(32));
+  writeFileSync(join(dir, 'logo-64x64.png'), drawLogo(64));
+  return dir;
+}
+
+/** Removes the kernelspec from the scope's kernels directory; returns it, or `undefined` if none was there. */
+export function uninstallKernelspec(scope: InstallScope = {}): string | undefined {
+  const dir = join(kernelsDir(scope), KERNEL_NAME);
+  if (!existsSync(dir)) return undefined;
+  rmSync(dir, { recursive: true, force: true });
+  return dir;
+}
