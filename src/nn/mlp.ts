@@ -70,8 +70,8 @@ export function mlp(key: Key, sizes: number[], opts: { activation?: Activation; 
     sizes: [...sizes],
     params,
     apply(x: tf.Tensor2D): tf.Tensor2D {
-      if (!(x instanceof tf.Tensor) || x.rank !== 2 || x.shape[1] !== sizes[0]) {
-        throw new ArgumentError('x', `a tensor of shape [n, ${sizes[0]}]`, x instanceof tf.Tensor ? `shape [${x.shape}]` : x);
+      if (!(x instanceof tf.Tensor) || x.rank !== 2 || x.shape[1] !== sizes[0] || x.dtype !== 'float32') {
+        throw new ArgumentError('x', `a float32 tensor of shape [n, ${sizes[0]}]`, x instanceof tf.Tensor ? `${x.dtype} tensor of shape [${x.shape}]` : x);
       }
       return tf.tidy(() => {
         let h = x;
