@@ -37,8 +37,10 @@ const cases: Array<{ name: string; target: () => Target; points: (k: random.Key,
     target: () => gaussianMixture({ means: [[0, 0, 0], [3, -1, 2], [-4, 5, 1]], scale: 0.7, weights: [1, 2, 5] }),
     points: (k, n, d) => random.uniform(k, n * d, -6, 6),
   },
-  { name: 'phi4 L=6 defaults', target: () => phi4({ L: 6 }), points: (k, n, d) => random.normal(k, n * d).map((v) => 0.7 * v) },
-  { name: 'phi4 L=5 m2=0.5 lambda=0.3', target: () => phi4({ L: 5, m2: 0.5, lambda: 0.3 }), points: (k, n, d) => random.normal(k, n * d) },
+  { name: 'phi4 L=8 defaults (SIMD kernel)', target: () => phi4({ L: 8 }), points: (k, n, d) => random.normal(k, n * d).map((v) => 0.7 * v) },
+  { name: 'phi4 L=4 m2=0.5 lambda=0.3 (SIMD kernel)', target: () => phi4({ L: 4, m2: 0.5, lambda: 0.3 }), points: (k, n, d) => random.normal(k, n * d) },
+  { name: 'phi4 L=6 defaults (plain loop)', target: () => phi4({ L: 6 }), points: (k, n, d) => random.normal(k, n * d).map((v) => 0.7 * v) },
+  { name: 'phi4 L=5 m2=0.5 lambda=0.3 (plain loop)', target: () => phi4({ L: 5, m2: 0.5, lambda: 0.3 }), points: (k, n, d) => random.normal(k, n * d) },
   { name: 'logistic regression n=50 d=4', target: () => smallLogistic(7), points: (k, n, d) => random.normal(k, n * d).map((v) => 1.5 * v) },
 ];
 

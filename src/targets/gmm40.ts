@@ -68,24 +68,49 @@ export function gaussianMixture(opts: GaussianMixtureOptions): Target {
   const norm = -(d / 2) * Math.log(2 * Math.PI * s2);
   const muF32 = Float32Array.from(mu);
   const logWF32 = Float32Array.from(logW);
-  const a = new Float64Array(K);
+  // log w_k − |x − μ_k|²/(2s²) = b_k(x) − |x|²/(2s²) with b_k(x) = (log w_k − |μ_k|²/(2s²)) + x · μ_k/s²
+  // (float64: no cancellation at float32 accuracy); the |x|² term is common to all modes
+  const bias = new Float64Array(K);
+  const slope = new Float64Array(K * d);
+  for (let k = 0; k < K; k++) {
+    let q = 0;
+    for (let j = 0; j < d; j++) {
+      q += mu[k * d + j] ** 2;
+      slope[k * d + j] = mu[k * d + j] / s2;
+    }
+    bias[k] = logW[k] - q * half;
+  }
+  const b = new Float64Array(K);
   const acc = new Float64Array(d);
 
-  /** Fills a[k] = log w_k − |x_i − μ_k|²/(2s²) for row i and returns the largest. */
+  /** Fills b[k] = b_k(x_i) for row i and returns max_k b_k. */
   function logits(x: Float32Array, i: number): number {
     const xo = i * d;
     let m = -Infinity;
-    for (let k = 0, ko = 0; k < K; k++, ko += d) {
-      let q = 0;
-      for (let j = 0; j < d; j++) {
-        const t = x[xo + j] - mu[ko + j];
-        q += t * t;
+    if (d === 2) {
+      const x0 = x[xo];
+      const x1 = x[xo + 1];
+      for (let k = 0; k < K; k++) {
+        const v = bias[k] + x0 * slope[2 * k] + x1 * slope[2 * k + 1];
+        b[k] = v;
+        if (v > m) m = v;
       }
-      const v = logW[k] - q * half;
-      a[k] = v;
+      return m;
+    }
+    for (let k = 0, ko = 0; k < K; k++, ko += d) {
+      let v = bias[k];
+      for (let j = 0; j < d; j++) v += x[xo + j] * slope[ko + j];
+      b[k] = v;
       if (v > m) m = v;
     }
     return m;
+  }
+
+  /** log p(x_i) from the logits' maximum m and the sum of exp(b_k − m). */
+  function finish(x: Float32Array, i: number, m: number, sum: number): number {
+    let q = 0;
+    for (let j = 0, xo = i * d; j < d; j++) q += x[xo + j] * x[xo + j];
+    return m + Math.log(sum) - q * half + norm;
   }
 
   function logDensityAndGrad(x: Float32Array, n: number, logp: Float32Array, grad: Float32Array): void {
@@ -95,12 +120,12 @@ export function gaussianMixture(opts: GaussianMixtureOptions): Target {
       let sum = 0;
       acc.fill(0);
       for (let k = 0; k < K; k++) {
-        if (a[k] < cut) continue;
-        const e = Math.exp(a[k] - m);
+        if (b[k] < cut) continue;
+        const e = Math.exp(b[k] - m);
         sum += e;
         for (let j = 0, ko = k * d; j < d; j++) acc[j] += e * mu[ko + j];
       }
-      logp[i] = m + Math.log(sum) + norm;
+      logp[i] = finish(x, i, m, sum);
       const xo = i * d;
       for (let j = 0; j < d; j++) grad[xo + j] = (acc[j] / sum - x[xo + j]) / s2;
     }
@@ -111,8 +136,8 @@ export function gaussianMixture(opts: GaussianMixtureOptions): Target {
       const m = logits(x, i);
       const cut = m - SKIP_BELOW_MAX;
       let sum = 0;
-      for (let k = 0; k < K; k++) if (a[k] >= cut) sum += Math.exp(a[k] - m);
-      logp[i] = m + Math.log(sum) + norm;
+      for (let k = 0; k < K; k++) if (b[k] >= cut) sum += Math.exp(b[k] - m);
+      logp[i] = finish(x, i, m, sum);
     }
   }
 

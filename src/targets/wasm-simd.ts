@@ -136,6 +136,12 @@ export class Code {
     this.bytes.push(0xfd, SIMD.f32x4ExtractLane, lane);
     return this;
   }
+  /** `i8x16.shuffle` selecting f32 lanes: indices 0–3 from the first operand, 4–7 from the second. */
+  shuffle32(lanes: [number, number, number, number]): this {
+    this.bytes.push(0xfd, 0x0d);
+    for (const l of lanes) this.bytes.push(4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3);
+    return this;
+  }
   /** A v128 constant with four equal f32 lanes. */
   f32x4(v: number): this {
     this.bytes.push(0xfd, 0x0c);
