@@ -1,22 +1,27 @@
 /**
- * `transportlab info`: the tensor backend in use and the versions behind it.
+ * `transportlab info`: the tensor backend in use, the versions behind it, and the built-in
+ * targets and samplers.
  * @module
  */
 import type { Command } from 'commander';
 import { backendInfo } from '../core/backend.js';
+import { kernelNames } from '../mcmc/kernels.js';
+import { targetNames } from '../targets/registry.js';
 
+/** Registers `info` on the program. */
 export function registerInfo(program: Command): void {
   program
     .command('info')
     .description('print the tensor backend in use and package versions')
     .option('--json', 'machine-readable output')
     .action(async (opts: { json?: boolean }) => {
-      const info = await backendInfo();
+      const info = { ...(await backendInfo()), targets: targetNames(), samplers: kernelNames() };
       if (opts.json) {
         process.stdout.write(`${JSON.stringify(info)}\n`);
         return;
       }
       process.stdout.write(`backend: ${info.backend}\n`);
       for (const [k, v] of Object.entries(info.versions)) process.stdout.write(`${k}: ${v}\n`);
+      process.stdout.write(`targets: ${info.targets.join(', ')}\nsamplers: ${info.samplers.join(', ')}\n`);
     });
 }

@@ -10,6 +10,9 @@ import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { ArgumentError } from '../core/errors.js';
 import { registerInfo } from './info.js';
+import { registerJupyter } from './jupyter.js';
+import { registerLogz } from './logz.js';
+import { registerSample } from './sample.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -21,6 +24,9 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerInfo(program);
+  registerSample(program);
+  registerLogz(program);
+  registerJupyter(program);
   return program;
 }
 

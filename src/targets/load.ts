@@ -19,7 +19,7 @@
 import { existsSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { tf } from '../core/backend.js';
+import { ready, tf } from '../core/backend.js';
 import { ArgumentError } from '../core/errors.js';
 import { key, normal } from '../core/random.js';
 import { defineTarget, type Target, type TargetSpec } from './target.js';
@@ -53,6 +53,7 @@ export async function loadTargetFile(path: string, argument = '--target'): Promi
     throw new ArgumentError(argument, `a default export { dim: positive integer, logDensity(x: [n, d]) → [n] } (${path})`, spec);
   }
   const target = defineTarget({ name: basename(file, ext), ...(spec as TargetSpec) });
+  await ready();
   validate(target, argument, path);
   return target;
 }
