@@ -14,3 +14,5 @@ export * from './network.js';
 export * from './assignment.js';
 export * from './couplings.js';
 export * from './train.js';
+export * from './cnf.js';
+export * from './flowmap.js';
