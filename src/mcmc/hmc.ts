@@ -21,6 +21,7 @@ import {
   acceptRow,
   checkParams,
   initState,
+  metropolisDecision,
   proposalBuffers,
   type ChainState,
   type Kernel,
@@ -69,12 +70,7 @@ export function hmc(target: Target): Kernel {
       let k1 = 0;
       for (let j = 0, i = r * d; j < d; j++, i++) k1 += (C ? C[j] : 1) * p[i] * p[i];
       const dH = -lq[r] + 0.5 * k1 - (-lx[r] + k0[r]);
-      const ok = Number.isFinite(dH) && dH <= DIVERGENCE_THRESHOLD;
-      const acc = ok && Math.log(u) < -dH;
-      info.divergent[r] = ok ? 0 : 1;
-      info.acceptProb[r] = ok ? Math.min(1, Math.exp(-dH)) : 0;
-      info.accepted[r] = acc ? 1 : 0;
-      if (acc) acceptRow(state, r, q, lq, gq);
+      if (metropolisDecision(info, r, -dH, u, Number.isFinite(dH) && dH <= DIVERGENCE_THRESHOLD)) acceptRow(state, r, q, lq, gq);
     }
     return { state, info };
   }

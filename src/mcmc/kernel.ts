@@ -129,10 +129,23 @@ export function proposalBuffers(buf: ProposalBuffers | undefined, n: number, d: 
 
 /** Moves chain r of `state` to the proposal: position ← y_r, log π ← ly_r, and ∇ log π ← gy_r when the state keeps gradients. */
 export function acceptRow(state: ChainState, r: number, y: Float32Array, ly: Float32Array, gy: Float32Array): void {
-  const d = state.d;
-  state.position.set(y.subarray(r * d, (r + 1) * d), r * d);
+  const { d, position: x, grad: g } = state;
+  for (let i = r * d; i < (r + 1) * d; i++) x[i] = y[i]; // element copies: no subarray views per row
+  if (g) for (let i = r * d; i < (r + 1) * d; i++) g[i] = gy[i];
   state.logDensity[r] = ly[r];
-  state.grad?.set(gy.subarray(r * d, (r + 1) * d), r * d);
+}
+
+/**
+ * Records the Metropolis–Hastings decision of chain r in `info` and returns whether the proposal
+ * is accepted: accept where log u < log α (u ∈ (0, 1)); acceptProb = min(1, α). A proposal that
+ * is not `valid` (non-finite density, gradient or log α) is rejected and flagged divergent.
+ */
+export function metropolisDecision(info: StepInfo, r: number, logAlpha: number, u: number, valid: boolean): boolean {
+  const acc = valid && (logAlpha >= 0 || Math.log(u) < logAlpha);
+  info.divergent[r] = valid ? 0 : 1;
+  info.acceptProb[r] = !valid ? 0 : logAlpha >= 0 ? 1 : Math.exp(logAlpha);
+  info.accepted[r] = acc ? 1 : 0;
+  return acc;
 }
 
 /** A fresh, zeroed StepInfo for n chains. */

@@ -26,9 +26,13 @@ export function langevinProposal(
   C: Float32Array | undefined,
 ): void {
   const s2e = Math.sqrt(2 * eps);
+  if (!C) {
+    for (let i = 0; i < n * d; i++) y[i] = x[i] + eps * gx[i] + s2e * noise.normal();
+    return;
+  }
   for (let r = 0, i = 0; r < n; r++) {
     for (let j = 0; j < d; j++, i++) {
-      const c = C ? C[j] : 1;
+      const c = C[j];
       y[i] = x[i] + eps * c * gx[i] + s2e * Math.sqrt(c) * noise.normal();
     }
   }

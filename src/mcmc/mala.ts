@@ -19,7 +19,7 @@
  */
 import { Stream, type Key } from '../core/random.js';
 import { evaluate, type Target } from '../targets/target.js';
-import { acceptRow, checkParams, initState, proposalBuffers, type ChainState, type Kernel, type KernelParams, type ProposalBuffers, type StepInfo } from './kernel.js';
+import { acceptRow, checkParams, metropolisDecision, initState, proposalBuffers, type ChainState, type Kernel, type KernelParams, type ProposalBuffers, type StepInfo } from './kernel.js';
 import { langevinProposal } from './langevin.js';
 
 /** The MALA kernel for `target`. */
@@ -58,12 +58,7 @@ export function mala(target: Target): Kernel {
         if (!Number.isFinite(gy[i])) finite = false;
       }
       const logAlpha = ly[r] - lx[r] + (fwd - bwd) / (4 * eps);
-      const ok = finite && Number.isFinite(logAlpha);
-      const acc = ok && Math.log(u) < logAlpha;
-      info.divergent[r] = ok ? 0 : 1;
-      info.acceptProb[r] = ok ? Math.min(1, Math.exp(logAlpha)) : 0;
-      info.accepted[r] = acc ? 1 : 0;
-      if (acc) acceptRow(state, r, y, ly, gy);
+      if (metropolisDecision(info, r, logAlpha, u, finite && Number.isFinite(logAlpha))) acceptRow(state, r, y, ly, gy);
     }
     return { state, info };
   }

@@ -13,7 +13,7 @@
  */
 import { Stream, type Key } from '../core/random.js';
 import { evaluateLogDensity, type Target } from '../targets/target.js';
-import { acceptRow, checkParams, initState, proposalBuffers, type ChainState, type Kernel, type KernelParams, type ProposalBuffers, type StepInfo } from './kernel.js';
+import { acceptRow, checkParams, metropolisDecision, initState, proposalBuffers, type ChainState, type Kernel, type KernelParams, type ProposalBuffers, type StepInfo } from './kernel.js';
 
 /** The random-walk Metropolis kernel for `target` (uses log π only, no gradient). */
 export function rwmh(target: Target): Kernel {
@@ -34,12 +34,7 @@ export function rwmh(target: Target): Kernel {
     for (let r = 0; r < n; r++) {
       const u = s.uniform();
       const logAlpha = ly[r] - lx[r];
-      const ok = ly[r] === -Infinity || Number.isFinite(logAlpha);
-      const acc = ok && Math.log(u) < logAlpha;
-      info.divergent[r] = ok ? 0 : 1;
-      info.acceptProb[r] = ok ? Math.min(1, Math.exp(logAlpha)) : 0;
-      info.accepted[r] = acc ? 1 : 0;
-      if (acc) acceptRow(state, r, y, ly, gy);
+      if (metropolisDecision(info, r, logAlpha, u, ly[r] === -Infinity || Number.isFinite(logAlpha))) acceptRow(state, r, y, ly, gy);
     }
     return { state, info };
   }
