@@ -189,7 +189,7 @@ function assertMoments(x: tf.Tensor2D, mean: number[], v: number, label: string)
   }
 }
 
-test('Gaussian-to-Gaussian: the exact drift transports N(β_0 m, V_0) to N(m, s²) with every ODE method (and SDE, ε = 0.5), every family', async () => {
+test('Gaussian-to-Gaussian: the exact drift transports N(β_0 m, V_0) to N(m, s²) with every ODE method and the SDE (constant and scheduled ε), every family', async () => {
   await ready();
   const [n, d] = [4000, 2];
   const m = [2, -1];
@@ -203,7 +203,9 @@ test('Gaussian-to-Gaussian: the exact drift transports N(β_0 m, V_0) to N(m, s�
     const ode = await solveOde(g.drift, start, { method, steps: steps || 1, rtol: 1e-4, atol: 1e-5 });
     assertMoments(ode.x, m, s * s, `${I.name} ${method}`);
     ode.x.dispose();
-    const sde = await solveSde(random.key(200 + fi), forwardDrift(g.drift, g.score, 0.5), start, { eps: 0.5, steps: 400 });
+    // constant ε on even families, a schedule ε(t) = 2t(1 − t) + 0.1 on odd ones
+    const eps = fi % 2 ? (t: number) => 2 * t * (1 - t) + 0.1 : 0.5;
+    const sde = await solveSde(random.key(200 + fi), forwardDrift(g.drift, g.score, eps), start, { eps, steps: 400 });
     assertMoments(sde.x, m, s * s, `${I.name} SDE`);
     tf.dispose([sde.x, start]);
     g.dispose();
@@ -380,6 +382,7 @@ test('bad input throws ArgumentError', async () => {
   await assert.rejects(solveSde(random.key(1), f, x, { eps: -0.1 }), ArgumentError);
   await assert.rejects(solveSde(random.key(1), f, x, { eps: 0.1, steps: -3 }), ArgumentError);
   assert.throws(() => forwardDrift(f, f, -1), ArgumentError);
+  await assert.rejects(solveSde(random.key(1), f, x, { eps: (t) => 0.5 - t, steps: 4 }), ArgumentError, 'a schedule going negative');
   await assert.rejects(logLikelihood(f, x, { divergence: 'hutchinson' }), ArgumentError, 'Hutchinson without a key');
   tf.dispose([x, y]);
 });
