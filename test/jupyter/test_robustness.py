@@ -1,0 +1,100 @@
+"""Robustness with a real client: 100 failing cells in a row then a working one; interrupts
+(interrupt_request through the kernel manager, and SIGINT) during 60-second loops, including a
+transportlab MCMC run that stops with its partial trace; output of async work routed to the
+cell that started it."""
+import signal
+import time
+
+from kernel_helpers import KernelTestCase
+
+LOOP_60S = """
+(globalThis as any).ticks = 0;
+const end = Date.now() + 60_000;
+console.log('loop started');
+while (Date.now() < end) {
+  (globalThis as any).ticks++;
+  await new Promise((r) => setTimeout(r, 5));
+}
+"""
+
+MCMC_60S = """
+import { run, KERNELS, random, targets } from 'transportlab';
+const target = targets.gmm40();
+const n = 4;
+(globalThis as any).partial = null;
+const res = await run(random.key(0), KERNELS.mala(target), new Float32Array(n * target.dim), n, {
+  warmup: 0, steps: 50_000_000, stepSize: 0.5, adapt: false, progress: false,
+  observers: [{ start: (phase) => console.log('sampling started', phase) }],
+});
+(globalThis as any).partial = { aborted: res.aborted, length: res.trace.length };
+"""
+
+
+class RobustnessTests(KernelTestCase):
+    def test_100_failing_cells_then_a_working_one(self):
+        for i in range(100):
+            code = f'throw new Error("failure {i}")' if i % 2 == 0 else f"const bad{i}: number = 'not a number';"
+            reply, msgs = self.execute(code)
+            self.assertEqual(reply["content"]["status"], "error")
+            [err] = [m for m in msgs if m["msg_type"] == "error"]
+            if i % 2 == 0:
+                self.assertEqual((err["content"]["ename"], err["content"]["evalue"]), ("Error", f"failure {i}"))
+            else:
+                self.assertEqual(err["content"]["ename"], "TypeScriptError")
+        self.assertEqual(self.result_text("const fine = 6 * 7; fine"), "42")
+
+    def wait_for_stream(self, msg_id, text, timeout=60):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            msg = self.kc.get_iopub_msg(timeout=max(0.1, deadline - time.time()))
+            if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "stream" and text in msg["content"]["text"]:
+                return
+        self.fail(f"no output {text!r}")
+
+    def interrupted(self, code, started_text, interrupt):
+        msg_id = self.kc.execute(code)
+        self.wait_for_stream(msg_id, started_text)
+        time.sleep(0.5)
+        t0 = time.time()
+        interrupt()
+        reply = self.shell_reply(msg_id, timeout=10)
+        elapsed = time.time() - t0
+        self.assertEqual(reply["content"]["status"], "error")
+        self.assertEqual(reply["content"]["ename"], "Interrupted")
+        self.assertLess(elapsed, 3.0)
+        return elapsed
+
+    def test_interrupt_request_stops_a_60_second_loop(self):
+        self.interrupted(LOOP_60S, "loop started", self.km.interrupt_kernel)
+        first = int(self.result_text("(globalThis as any).ticks"))
+        self.assertGreater(first, 10)
+        time.sleep(0.3)
+        self.assertEqual(int(self.result_text("(globalThis as any).ticks")), first, "the loop kept running after the interrupt")
+
+    def test_sigint_stops_a_60_second_loop(self):
+        self.interrupted(LOOP_60S, "loop started", lambda: self.km.signal_kernel(signal.SIGINT))
+        first = int(self.result_text("(globalThis as any).ticks"))
+        time.sleep(0.3)
+        self.assertEqual(int(self.result_text("(globalThis as any).ticks")), first)
+
+    def test_interrupt_cuts_a_wait_that_never_ends(self):
+        self.interrupted("console.log('waiting'); await new Promise(() => {});", "waiting", self.km.interrupt_kernel)
+        self.assertEqual(self.result_text("'still alive'"), "'still alive'")
+
+    def test_interrupt_stops_a_transportlab_run_with_partial_results(self):
+        self.interrupted(MCMC_60S, "sampling started", self.km.interrupt_kernel)
+        text = self.result_text("JSON.stringify((globalThis as any).partial)")
+        partial = __import__("json").loads(text.strip("'"))
+        self.assertTrue(partial["aborted"])
+        self.assertGreater(partial["length"], 0)
+        self.assertLess(partial["length"], 50_000_000)
+
+    def test_async_output_goes_to_the_cell_that_started_it(self):
+        id_a = self.kc.execute("setTimeout(() => console.log('late output of A'), 700); 'A done'")
+        self.shell_reply(id_a)
+        id_b = self.kc.execute("await new Promise((r) => setTimeout(r, 1500)); console.log('output of B'); 'B done'")
+        self.shell_reply(id_b)
+        msgs = self.iopub_until_idle(id_b) + self.stray + self.drain_iopub(0.5)
+        streams = {m["content"]["text"].strip(): m["parent_header"].get("msg_id") for m in msgs if m["msg_type"] == "stream"}
+        self.assertEqual(streams.get("late output of A"), id_a)
+        self.assertEqual(streams.get("output of B"), id_b)
