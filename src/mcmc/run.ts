@@ -79,59 +79,56 @@ export async function run(key: Key, kernel: Kernel, x0: Float32Array, n: number,
   const { params, adaptation, thin } = validate(key, kernel, x0, n, opts);
   await ready();
   let state = kernel.init(x0, n, 'x0');
-  const trace = new Trace(n, kernel.target.dim, opts.record ?? 'all');
+  const trace = new Trace(n, kernel.target.dim, opts.record ?? 'all', Math.floor(opts.steps / thin));
 
-  const doStep = (t: number): StepInfo => {
-    const out = kernel.step(fold(key, t), state, params);
-    state = out.state;
-    return out.info;
-  };
-  const report = (monitor: LoopMonitor, step: number, info: StepInfo, divergences: number) =>
-    monitor.tick({ step, metrics: { acceptance: meanOf(info.acceptProb), stepSize: params.stepSize, divergences }, samples: { data: state.position, n, d: state.d } });
-
-  let warmupDivergences = 0;
-  let aborted = false;
-  const warm = new LoopMonitor('warmup', opts.warmup, opts);
-  for (let m = 0; m < opts.warmup && !aborted; m++) {
-    const info = doStep(m);
-    warmupDivergences += countOf(info.divergent);
-    if (adaptation) {
-      adaptation.update(m, state, info);
-      params.stepSize = adaptation.stepSize;
-      params.inverseMass = adaptation.inverseMass;
+  /** Runs `total` steps of a phase (keys fold(key, first + i)); `after` sees each step's info. */
+  const phase = async (name: string, total: number, first: number, after: (i: number, info: StepInfo) => void) => {
+    let divergences = 0;
+    if (total === 0) return { aborted: false, divergences };
+    const monitor = new LoopMonitor(name, total, opts);
+    try {
+      for (let i = 0; i < total; i++) {
+        const out = kernel.step(fold(key, first + i), state, params);
+        state = out.state;
+        divergences += countOf(out.info.divergent);
+        after(i, out.info);
+        const metrics = { acceptance: meanOf(out.info.acceptProb), stepSize: params.stepSize, divergences };
+        if (await monitor.tick({ step: i + 1, metrics, samples: { data: state.position, n, d: state.d } })) return { aborted: true, divergences };
+      }
+      return { aborted: false, divergences };
+    } finally {
+      monitor.end();
     }
-    aborted = await report(warm, m + 1, info, warmupDivergences);
-  }
-  if (adaptation && !aborted) {
+  };
+
+  const warm = await phase('warmup', opts.warmup, 0, (m, info) => {
+    if (!adaptation) return;
+    adaptation.update(m, state, info);
+    params.stepSize = adaptation.stepSize;
+    params.inverseMass = adaptation.inverseMass;
+  });
+  if (adaptation && !warm.aborted) {
     adaptation.finish();
     params.stepSize = adaptation.stepSize;
   }
-  warm.end();
-
-  let divergences = 0;
   let acceptSum = 0;
   let done = 0;
-  if (!aborted) {
-    const sampling = new LoopMonitor('sampling', opts.steps, opts);
-    for (let i = 0; i < opts.steps && !aborted; i++) {
-      const info = doStep(opts.warmup + i);
-      divergences += countOf(info.divergent);
-      acceptSum += meanOf(info.acceptProb);
-      done++;
-      if ((i + 1) % thin === 0) trace.push(i + 1, state, info);
-      aborted = await report(sampling, i + 1, info, divergences);
-    }
-    sampling.end();
-  }
+  const sampling = warm.aborted
+    ? { aborted: true, divergences: 0 }
+    : await phase('sampling', opts.steps, opts.warmup, (i, info) => {
+        acceptSum += meanOf(info.acceptProb);
+        done++;
+        if ((i + 1) % thin === 0) trace.push(i + 1, state, info);
+      });
   return {
     trace,
     state,
     acceptance: done > 0 ? acceptSum / done : NaN,
     stepSize: params.stepSize,
     inverseMass: params.inverseMass,
-    divergences,
-    warmupDivergences,
-    aborted,
+    divergences: sampling.divergences,
+    warmupDivergences: warm.divergences,
+    aborted: sampling.aborted,
     wallTime: performance.now() - t0,
   };
 }

@@ -36,8 +36,9 @@ export class Trace {
 
   /**
    * An empty trace for n chains in dimension d, recording the coordinates `record` (default all).
+   * `expectedDraws` (when known) bounds the size of the first chunk, so short runs allocate little.
    */
-  constructor(readonly n: number, readonly d: number, record: RecordSpec = 'all') {
+  constructor(readonly n: number, readonly d: number, record: RecordSpec = 'all', expectedDraws = Infinity) {
     checkPositiveInt('n', n);
     checkPositiveInt('d', d);
     if (record === 'all') {
@@ -51,7 +52,7 @@ export class Trace {
       this.dims = [...record];
     }
     this.column = new Map(this.dims.map((j, c) => [j, c]));
-    this.chunkDraws = Math.max(1, Math.floor(CHUNK_VALUES / (n * this.dims.length)));
+    this.chunkDraws = Math.max(1, Math.min(expectedDraws, Math.floor(CHUNK_VALUES / (n * this.dims.length))));
   }
 
   /** Appends the current draw of every chain (copying it), labelled with the sampling step number. */
