@@ -1,5 +1,13 @@
 /**
- * transportlab/transport: see the modules of this folder.
+ * transportlab/transport: flow-assisted sampling — importance sampling with a flow proposal,
+ * flow independent Metropolis–Hastings, i-SIR, adaptive local–global MCMC that trains its flow
+ * on its own chains (Gabrié et al. 2022, flowMC), and Neutra-MCMC in the flow's latent space.
+ * All samplers are kernels of the MCMC contract, so the run driver, traces and diagnostics
+ * apply unchanged.
  * @module
  */
-export {};
+export { flowImportanceSampling, type ImportanceResult } from './importance.js';
+export { flowIMH, type GlobalKernelOptions } from './imh.js';
+export { flowISIR, type ISIROptions } from './isir.js';
+export { localGlobal, type LocalGlobalOptions, type LocalGlobalTraining, type LocalGlobalInfo, type LocalGlobalState } from './localGlobal.js';
+export { neutra, pullback, type NeutraState } from './neutra.js';
