@@ -136,6 +136,7 @@ export async function run(key: Key, kernel: Kernel, x0: Float32Array, n: number,
 /** Checks the arguments of {@link run}; returns the initial step parameters and the adaptation (if any). */
 function validate(key: Key, kernel: Kernel, x0: Float32Array, n: number, opts: RunOptions) {
   if (!(key instanceof Key)) throw new ArgumentError('key', 'a random key (random.key(seed))', key);
+  if (opts === null || typeof opts !== 'object') throw new ArgumentError('opts', 'an options object { warmup, steps, stepSize, ... }', opts);
   if (!kernel || typeof kernel.step !== 'function' || typeof kernel.init !== 'function') throw new ArgumentError('kernel', 'an MCMC kernel (init, step)', kernel);
   checkPositiveInt('n', n);
   const d = kernel.target.dim;
