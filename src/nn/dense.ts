@@ -5,8 +5,8 @@
  * u = x W + b). TensorFlow.js's own gradient of `matMul` computes them as products with
  * `transposeA`/`transposeB`, which the wasm backend runs ~10x slower than plain products, and
  * its `sum` over rows transposes first. Here the layer is one taped operation whose backward
- * pass transposes the small operands with a fast blocked kernel (./wasmKernels.ts) and uses
- * plain products only: dx = du · (Wᵀ), dW = (xᵀ) · du, db = 1ᵀ · du. Each of the three is
+ * pass transposes with a fast blocked kernel (./wasmKernels.ts) and uses plain products only:
+ * dx = du · (Wᵀ), dW = (xᵀ) · du (or (duᵀ · x)ᵀ, see below), db by a fused column sum. Each is
  * computed only when the gradient actually needs it (a gradient w.r.t. x alone skips dW and
  * db). The forward pass is one fused product with the bias (`tf.fused.matMul`).
  *
@@ -19,7 +19,7 @@
  */
 import { tf } from '../core/backend.js';
 import { type Activation, activate, activationImpl } from './activations.js';
-import { onWasm, transpose2d } from './wasmKernels.js';
+import { columnSums, onWasm, transpose2d } from './wasmKernels.js';
 
 /**
  * The engine entry point behind `tf.customGrad` (public at run time, private in the type
@@ -64,10 +64,13 @@ export function dense(x: tf.Tensor2D, W: tf.Tensor2D, b: tf.Tensor1D, activation
     },
     backwardsFunc: (dy, [xs, Ws, ...actSaved]) => {
       const du = (impl === undefined ? dy : impl.backward(dy, actSaved)) as tf.Tensor2D;
+      // XNNPACK packs the right operand of every product anew: for dW the operand with fewer
+      // columns goes there (dWᵀ = duᵀ x when x is the narrower one, e.g. a first layer).
+      const narrowX = (xs as tf.Tensor2D).shape[1] < du.shape[1];
       return {
         x: () => tf.matMul(du, transpose2d(Ws as tf.Tensor2D)),
-        W: () => tf.matMul(transpose2d(xs as tf.Tensor2D), du),
-        b: () => tf.reshape(tf.matMul(tf.ones([1, du.shape[0]]) as tf.Tensor2D, du), [du.shape[1]]),
+        W: () => (narrowX ? transpose2d(tf.matMul(transpose2d(du), xs as tf.Tensor2D)) : tf.matMul(transpose2d(xs as tf.Tensor2D), du)),
+        b: () => columnSums(du),
       };
     },
   }) as tf.Tensor2D;

@@ -1,10 +1,17 @@
 /**
  * Gradient-descent optimisers over TensorFlow.js variables, with PyTorch's update rules.
  *
+ * The optimiser state (moments, momentum buffers) lives in plain Float32Arrays, and each
+ * parameter is updated by one fused JavaScript pass over its values and gradient (on wasm
+ * straight from and into the backend's heap, ./wasmKernels.ts): a step costs one gradient
+ * computation plus one small kernel per parameter, instead of a dozen TensorFlow.js ops per
+ * parameter.
+ *
  * @module
  */
 import { tf } from '../core/backend.js';
 import { ArgumentError, checkPositive } from '../core/errors.js';
+import { computeTensor, hostValues } from './wasmKernels.js';
 
 /** A first-order optimiser of a fixed list of variables. */
 export interface Optimizer {
@@ -16,9 +23,16 @@ export interface Optimizer {
   step(lossFn: () => tf.Scalar): number;
   /** Steps taken so far. */
   readonly iterations: number;
-  /** Frees the optimiser state (not the parameters). */
+  /** Releases the optimiser state (not the parameters); the optimiser must not be used afterwards. */
   dispose(): void;
 }
+
+/**
+ * The update rule of one optimiser for parameter `i` at the 1-based step `t`: writes the new
+ * values into `out` from the current values `p` and the gradient `g` (to be multiplied by
+ * `scale`, the clipping factor), updating its own state for `i`.
+ */
+type Update = (i: number, t: number, out: Float32Array, p: Float32Array, g: Float32Array, scale: number) => void;
 
 /** Checks the parameter list shared by every optimiser. */
 function checkParams(params: tf.Variable[]): void {
@@ -29,30 +43,35 @@ function checkParams(params: tf.Variable[]): void {
   });
 }
 
-/**
- * The update rule of one optimiser: given the (clipped) gradients, in the order of the
- * parameters, and the 1-based step number, assigns the new parameter values.
- */
-type Update = (grads: tf.Tensor[], t: number) => void;
+/** Σ g² over every entry of every gradient, accumulated in float64. */
+function sumOfSquares(grads: tf.Tensor[]): number {
+  let total = 0;
+  for (const g of grads) {
+    const gv = hostValues(g);
+    for (let j = 0; j < gv.length; j++) total += gv[j] * gv[j];
+  }
+  return total;
+}
 
-/** Wraps an update rule into an {@link Optimizer}: gradients, clipping, loss check, step count. */
-function optimizer(params: tf.Variable[], clipNorm: number | undefined, update: Update, state: tf.Variable[]): Optimizer {
+/**
+ * Wraps an update rule into an {@link Optimizer}: gradients, clipping (g ← g · min(1, c /
+ * (‖g‖ + 10⁻⁶)), ‖g‖ the global 2-norm, as PyTorch's `clip_grad_norm_`), loss check, step count.
+ */
+function optimizer(params: tf.Variable[], clipNorm: number | undefined, update: Update): Optimizer {
   let t = 0;
+  let disposed = false;
   return {
     step(lossFn: () => tf.Scalar): number {
+      if (disposed) throw new ArgumentError('optimizer', 'an optimizer that was not disposed');
       if (typeof lossFn !== 'function') throw new ArgumentError('lossFn', 'a function returning a scalar tensor', lossFn);
       let loss = NaN;
       tf.tidy(() => {
         const { value, grads } = tf.variableGrads(lossFn, params);
         loss = value.dataSync()[0];
         if (!Number.isFinite(loss)) return;
-        let g = params.map((p) => grads[p.name] ?? tf.zerosLike(p));
-        if (clipNorm !== undefined) {
-          const norm = tf.sqrt(tf.addN(g.map((gi) => tf.sum(tf.square(gi)))));
-          const coef = tf.minimum(1, tf.div(clipNorm, tf.add(norm, 1e-6)));
-          g = g.map((gi) => tf.mul(gi, coef));
-        }
-        update(g, t + 1);
+        const g = params.map((p) => grads[p.name] ?? tf.zerosLike(p));
+        const scale = clipNorm === undefined ? 1 : Math.min(1, clipNorm / (Math.sqrt(sumOfSquares(g)) + 1e-6));
+        params.forEach((p, i) => p.assign(computeTensor(p.shape, [p, g[i]], (out, pv, gv) => update(i, t + 1, out, pv, gv, scale))));
       });
       if (!Number.isFinite(loss)) throw new ArgumentError('lossFn', 'a finite loss (parameters left unchanged)', loss);
       t++;
@@ -62,14 +81,14 @@ function optimizer(params: tf.Variable[], clipNorm: number | undefined, update: 
       return t;
     },
     dispose(): void {
-      for (const s of state) s.dispose();
+      disposed = true;
     },
   };
 }
 
-/** Zero-initialised optimiser state, one tensor per parameter. */
-function zerosLike(params: tf.Variable[]): tf.Variable[] {
-  return params.map((p) => tf.variable(tf.zeros(p.shape), false));
+/** One zero-initialised Float32Array per parameter. */
+function zerosLike(params: tf.Variable[]): Float32Array[] {
+  return params.map((p) => new Float32Array(p.size));
 }
 
 /**
@@ -97,22 +116,17 @@ export function adam(
   if (!(Number.isFinite(weightDecay) && weightDecay >= 0)) throw new ArgumentError('weightDecay', 'a finite number ≥ 0', weightDecay);
   const m = zerosLike(params);
   const v = zerosLike(params);
-  return optimizer(
-    params,
-    clipNorm,
-    (grads, t) => {
-      const stepSize = lr / (1 - beta1 ** t);
-      const sqrtBc2 = Math.sqrt(1 - beta2 ** t);
-      params.forEach((p, i) => {
-        const g = weightDecay > 0 ? tf.add(grads[i], tf.mul(p, weightDecay)) : grads[i];
-        m[i].assign(tf.add(tf.mul(m[i], beta1), tf.mul(g, 1 - beta1)));
-        v[i].assign(tf.add(tf.mul(v[i], beta2), tf.mul(tf.square(g), 1 - beta2)));
-        const denom = tf.add(tf.div(tf.sqrt(v[i]), sqrtBc2), eps);
-        p.assign(tf.sub(p, tf.mul(tf.div(m[i], denom), stepSize)));
-      });
-    },
-    [...m, ...v],
-  );
+  return optimizer(params, clipNorm, (i, t, out, p, g, scale) => {
+    const stepSize = lr / (1 - beta1 ** t);
+    const sqrtBc2 = Math.sqrt(1 - beta2 ** t);
+    const [mi, vi] = [m[i], v[i]];
+    for (let j = 0; j < out.length; j++) {
+      const gj = g[j] * scale + weightDecay * p[j];
+      const mj = (mi[j] = beta1 * mi[j] + (1 - beta1) * gj);
+      const vj = (vi[j] = beta2 * vi[j] + (1 - beta2) * gj * gj);
+      out[j] = p[j] - (stepSize * mj) / (Math.sqrt(vj) / sqrtBc2 + eps);
+    }
+  });
 }
 
 /**
@@ -126,22 +140,15 @@ export function sgd(params: tf.Variable[], opts: { lr?: number; momentum?: numbe
   checkPositive('lr', lr);
   if (!(Number.isFinite(momentum) && momentum >= 0 && momentum < 1)) throw new ArgumentError('momentum', 'a number in [0, 1)', momentum);
   if (clipNorm !== undefined) checkPositive('clipNorm', clipNorm);
-  const buf = momentum > 0 ? zerosLike(params) : [];
-  return optimizer(
-    params,
-    clipNorm,
-    (grads, t) => {
-      params.forEach((p, i) => {
-        let d = grads[i];
-        if (momentum > 0) {
-          buf[i].assign(t === 1 ? d : tf.add(tf.mul(buf[i], momentum), d));
-          d = buf[i];
-        }
-        p.assign(tf.sub(p, tf.mul(d, lr)));
-      });
-    },
-    buf,
-  );
+  const buf = zerosLike(params);
+  return optimizer(params, clipNorm, (i, t, out, p, g, scale) => {
+    const b = buf[i];
+    for (let j = 0; j < out.length; j++) {
+      const gj = g[j] * scale;
+      const d = (b[j] = t === 1 ? gj : momentum * b[j] + gj);
+      out[j] = p[j] - lr * d;
+    }
+  });
 }
 
 function checkBeta(name: string, b: number): void {

@@ -52,8 +52,48 @@ export function onWasm(): boolean {
   return tf.getBackend() === 'wasm';
 }
 
+/**
+ * A new float32 tensor of `shape` whose values `fill(out, ...ins)` writes, given the values of
+ * the float32 tensors `inputs`. On wasm `out` and `ins` are views of the backend's heap (no
+ * copies: the output is allocated first, then the views are taken, so growing the heap cannot
+ * detach them); elsewhere `ins` are read back and `out` is uploaded. `fill` must not run
+ * TensorFlow.js ops. Not differentiable.
+ */
+export function computeTensor(shape: number[], inputs: tf.Tensor[], fill: (out: Float32Array, ...ins: Float32Array[]) => void): tf.Tensor {
+  if (onWasm()) {
+    const be = tf.backend() as BackendWasm;
+    const out = be.makeOutput(shape, 'float32');
+    fill(be.typedArrayFromHeap(out) as Float32Array, ...inputs.map(hostValues));
+    return tf.engine().makeTensorFromTensorInfo(out);
+  }
+  const out = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  fill(out, ...inputs.map(hostValues));
+  return tf.tensor(out, shape, 'float32');
+}
+
+/**
+ * The values of a float32 tensor for reading on the host: on wasm a view of the backend's
+ * heap (no copy; valid until the next tensor allocation), elsewhere a read-back.
+ */
+export function hostValues(t: tf.Tensor): Float32Array {
+  return (onWasm() ? (tf.backend() as BackendWasm).typedArrayFromHeap(t) : t.dataSync()) as Float32Array;
+}
+
 /** xᵀ for a float32 matrix: the blocked JavaScript kernel on wasm, `tf.transpose` elsewhere. Not differentiable. */
 export function transpose2d(x: tf.Tensor2D): tf.Tensor2D {
   if (!onWasm() || x.dtype !== 'float32') return tf.transpose(x);
   return tf.engine().runKernel(TRANSPOSE, { x }) as tf.Tensor2D;
+}
+
+/** The column sums Σᵢ x[i, j] of a float32 matrix [rows, cols] → [cols], accumulated in float64. Not differentiable. */
+export function columnSums(x: tf.Tensor2D): tf.Tensor1D {
+  const [rows, cols] = x.shape;
+  const acc = new Float64Array(cols);
+  return computeTensor([cols], [x], (out, xv) => {
+    for (let i = 0; i < rows; i++) {
+      const r = i * cols;
+      for (let j = 0; j < cols; j++) acc[j] += xv[r + j];
+    }
+    out.set(acc);
+  }) as tf.Tensor1D;
 }
