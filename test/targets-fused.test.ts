@@ -99,6 +99,42 @@ for (const c of cases) {
   });
 }
 
+test('logistic regression: fused kernel matches a float64 evaluation to float32 accuracy of its terms', () => {
+  const n = 300;
+  const d = 7;
+  const X = random.normal(random.key(21), n * d).map((v) => 3 * v);
+  const y = Float32Array.from(random.bernoulli(random.key(22), n, 0.5));
+  const t = logisticRegression({ X, y, n, d, priorScale: 1.5 });
+  const m = 9;
+  const W = random.normal(random.key(23), m * d);
+  const { logDensity, grad } = evaluate(t, W, m);
+  for (let c = 0; c < m; c++) {
+    let lp = 0;
+    let scale = 0;
+    const g = new Float64Array(d);
+    for (let j = 0; j < d; j++) {
+      lp -= W[c * d + j] ** 2 / (2 * 1.5 ** 2);
+      g[j] = -W[c * d + j] / 1.5 ** 2;
+    }
+    for (let i = 0; i < n; i++) {
+      let l = 0;
+      for (let j = 0; j < d; j++) l += X[i * d + j] * W[c * d + j];
+      const sp = Math.max(l, 0) + Math.log1p(Math.exp(-Math.abs(l)));
+      lp += y[i] * l - sp;
+      scale += Math.abs(y[i] * l) + sp;
+      const r = y[i] - 1 / (1 + Math.exp(-l));
+      for (let j = 0; j < d; j++) g[j] += r * X[i * d + j];
+    }
+    // float32 arithmetic over n terms: a few ulps of the sum of magnitudes
+    assert.ok(Math.abs(logDensity[c] - lp) <= 8 * EPS32 * scale, `chain ${c}: log p ${logDensity[c]} vs float64 ${lp} (scale ${scale})`);
+    for (let j = 0; j < d; j++) {
+      let gs = Math.abs(W[c * d + j]);
+      for (let i = 0; i < n; i++) gs += Math.abs(X[i * d + j]);
+      assert.ok(Math.abs(grad[c * d + j] - g[j]) <= 8 * EPS32 * gs, `chain ${c}, coefficient ${j}: ${grad[c * d + j]} vs float64 ${g[j]}`);
+    }
+  }
+});
+
 test('gmm40: 40 modes in [−40, 40]², scale softplus(1), integrates to 1 on a 2-D grid (log Z = 0)', () => {
   const t = gmm40();
   assert.equal(t.dim, 2);

@@ -220,12 +220,18 @@ function emitLogistic(n: number, d: number, nP: number, dP: number, at: { XT: nu
       c.get(x0).get(r);
       k(EXP_C1).simd(mul).simd(sub).get(r);
       k(EXP_C2).simd(mul).simd(sub).set(r);
-      k(EXP_P[0]);
-      for (const p of EXP_P.slice(1)) {
-        c.get(r).simd(mul);
-        k(p).simd(add);
-      }
-      c.get(r).simd(mul).get(r).simd(mul).get(r).simd(add);
+      // p(r) = 1 + r + r² ((P0 r + P1) r⁴ + (P2 r + P3) r² + (P4 r + P5)) (Estrin: short dependency chains)
+      c.get(r).get(r).simd(mul).set(t);
+      c.get(r);
+      k(EXP_P[0]).simd(mul);
+      k(EXP_P[1]).simd(add).get(t).simd(mul);
+      c.get(r);
+      k(EXP_P[2]).simd(mul);
+      k(EXP_P[3]).simd(add).simd(add).get(t).simd(mul);
+      c.get(r);
+      k(EXP_P[4]).simd(mul);
+      k(EXP_P[5]).simd(add).simd(add).get(t).simd(mul);
+      c.get(r).simd(add);
       k(1).simd(add);
       c.get(fx).i32x4(127).simd(SIMD.i32x4Add).i32(23).simd(SIMD.i32x4Shl).simd(mul).set(e);
       // one division: inv = 1 / ((1 + e)(2 + e)); 1 + e in x0, 2 + e in t, inv in t2
@@ -240,10 +246,15 @@ function emitLogistic(n: number, d: number, nP: number, dP: number, at: { XT: nu
       c.simd(SIMD.store, S);
       // softplus(ℓ) = max(ℓ, 0) + log1p(e), log1p(e) = 2 atanh(t), t = e / (2 + e) = e (1 + e) · inv ∈ (0, 1/3]
       c.get(e).get(x0).simd(mul).get(t2).simd(mul).tee(t).get(t).simd(mul).set(t2);
-      k(ATANH[0]);
-      for (const a of ATANH.slice(1)) {
-        c.get(t2).simd(mul);
-        k(a).simd(add);
+      // 2 atanh(t) = t (((A0 u² + A1 u + A2) u² + A3 u + A4) u² + A5 u + A6), u = t² (Estrin)
+      c.get(t2).get(t2).simd(mul).set(x0);
+      k(ATANH[0]).get(x0).simd(mul).get(t2);
+      k(ATANH[1]).simd(mul).simd(add);
+      k(ATANH[2]).simd(add);
+      for (const m of [3, 5]) {
+        c.get(x0).simd(mul).get(t2);
+        k(ATANH[m]).simd(mul).simd(add);
+        k(ATANH[m + 1]).simd(add);
       }
       c.get(t).simd(mul).get(l);
       k(0).simd(pmax).simd(add);
