@@ -107,7 +107,7 @@ function logisticKernel(X: Float32Array, n: number, d: number, Xty: Float64Array
   const XR = MASK + nP * 4;
   const S4 = XR + n * dP * 4;
   const DYN = S4 + 4 * nP * 4;
-  const code = emitLogistic(n, d, nP, dP, { XT, MASK, XR, S4 });
+  const code = emitLogistic(n, d, nP, dP, { XT, MASK, XR });
   const kernel = instantiate(code, Math.ceil((DYN + 1) / 65536));
   let f32 = new Float32Array(kernel.memory.buffer);
   CONSTANTS.forEach((v, k) => f32.fill(v, 4 * k, 4 * k + 4));
@@ -131,7 +131,7 @@ function logisticKernel(X: Float32Array, n: number, d: number, Xty: Float64Array
     }
     f32.set(W.subarray(0, m * d), wPtr / 4);
     f32.fill(0, wPtr / 4 + m * d, spPtr / 4);
-    kernel.run(blocks, wPtr, spPtr, gPtr, grad ? 1 : 0);
+    kernel.run(blocks, wPtr, spPtr, gPtr, grad ? 1 : 0, S4);
     for (let c = 0; c < m; c++) {
       const wo = c * d;
       const go = gPtr / 4 + c * dP;
@@ -151,15 +151,16 @@ function logisticKernel(X: Float32Array, n: number, d: number, Xty: Float64Array
 }
 
 /**
- * Emits run(blocks, wPtr, spPtr, gPtr, withGrad): for each block of 4 chains (rows of W at
- * wPtr, stride d), SP[c] = Σ_i softplus(ℓ_ci) and, when withGrad ≠ 0, G[c, :] = Σ_i σ(ℓ_ci) X_i
+ * Emits run(blocks, wPtr, spPtr, gPtr, withGrad, scratch): for each block of 4 chains (rows of W
+ * at wPtr, stride d; 4 × nP floats of scratch at `scratch`), SP[c] = Σ_i softplus(ℓ_ci) and, when withGrad ≠ 0, G[c, :] = Σ_i σ(ℓ_ci) X_i
  * (stride dP), with ℓ = W Xᵀ.
  */
-function emitLogistic(n: number, d: number, nP: number, dP: number, at: { XT: number; MASK: number; XR: number; S4: number }): Code {
-  const c = new Code(5);
-  const [BLOCKS, W, SP, G, WITHGRAD] = [0, 1, 2, 3, 4];
+function emitLogistic(n: number, d: number, nP: number, dP: number, at: { XT: number; MASK: number; XR: number }): Code {
+  const c = new Code(6);
+  const [BLOCKS, W, SP, G, WITHGRAD, SCRATCH] = [0, 1, 2, 3, 4, 5];
   const blk = c.local(I32);
   const ib = c.local(I32);
+  const sb = c.local(I32);
   const xi = c.local(I32);
   const wj = c.local(I32);
   const wEnd = c.local(I32);
@@ -176,6 +177,7 @@ function emitLogistic(n: number, d: number, nP: number, dP: number, at: { XT: nu
   c.loop(); // over blocks of 4 chains
   // forward: ℓ = W Xᵀ into S, 4 chains × 8 observations per tile
   c.i32(0).set(ib);
+  c.get(SCRATCH).set(sb);
   c.i32(0).set(xi);
   c.loop();
   zeroAcc();
@@ -194,8 +196,9 @@ function emitLogistic(n: number, d: number, nP: number, dP: number, at: { XT: nu
   c.get(wj).i32(4).i32Add().tee(wj).get(wEnd).i32LtU().brIf(0);
   c.end();
   for (let ch = 0; ch < 4; ch++) {
-    for (let v = 0; v < 2; v++) c.get(ib).get(acc[2 * ch + v]).simd(SIMD.store, at.S4 + ch * nP * 4 + v * 16);
+    for (let v = 0; v < 2; v++) c.get(sb).get(acc[2 * ch + v]).simd(SIMD.store, ch * nP * 4 + v * 16);
   }
+  c.get(sb).i32(32).i32Add().set(sb);
   c.get(ib).i32(32).i32Add().tee(ib).i32(nP * 4).i32LtU().brIf(0);
   c.end();
   // elementwise, in place over S: ℓ → mask · sigmoid(ℓ), and Σ mask · softplus(ℓ) per chain
@@ -204,11 +207,12 @@ function emitLogistic(n: number, d: number, nP: number, dP: number, at: { XT: nu
   for (let ch = 0; ch < 4; ch++) {
     k(0).set(sp);
     c.i32(0).set(ib);
+    c.get(SCRATCH).set(sb);
     c.loop();
     temps.forEach(({ l, x0, fx, r, e, t, t2 }, v) => {
-      const S = at.S4 + ch * nP * 4 + v * 16;
+      const S = ch * nP * 4 + v * 16;
       const MASK = at.MASK + v * 16;
-      c.get(ib).simd(SIMD.load, S).set(l);
+      c.get(sb).simd(SIMD.load, S).set(l);
       // e = exp(x), x = max(−|ℓ|, −87): 2^k p(r), k = round(x log2 e), r = x − k (C1 + C2); adding
       // 1.5·2^23 rounds x log2 e to an integer held in the low mantissa bits, so (bits + 127) << 23 = 2^k
       c.get(l).simd(abs).simd(neg);
@@ -239,7 +243,7 @@ function emitLogistic(n: number, d: number, nP: number, dP: number, at: { XT: nu
       k(2).get(e).simd(add).set(t);
       k(1).get(x0).get(t).simd(mul).simd(SIMD.f32x4Div).set(t2);
       // S[ch, i] = mask · sigmoid(ℓ) = mask · (ℓ ≥ 0 ? 1 : e) (2 + e) · inv
-      c.get(ib);
+      c.get(sb);
       k(1).get(e).get(l);
       k(0).simd(SIMD.f32x4Ge).simd(SIMD.bitselect).get(t).simd(mul).get(t2).simd(mul);
       c.get(ib).simd(SIMD.load, MASK).simd(mul);
@@ -261,6 +265,7 @@ function emitLogistic(n: number, d: number, nP: number, dP: number, at: { XT: nu
       c.get(ib).simd(SIMD.load, MASK).simd(mul);
       c.get(sp).simd(add).set(sp);
     });
+    c.get(sb).i32(32).i32Add().set(sb);
     c.get(ib).i32(32).i32Add().tee(ib).i32(nP * 4).i32LtU().brIf(0);
     c.end();
     c.get(SP);
@@ -274,15 +279,17 @@ function emitLogistic(n: number, d: number, nP: number, dP: number, at: { XT: nu
     zeroAcc();
     c.i32(0).set(xi);
     c.i32(0).set(ib);
+    c.get(SCRATCH).set(sb);
     c.loop();
     c.get(xi).simd(SIMD.load, at.XR + jt * 32).set(x0);
     c.get(xi).simd(SIMD.load, at.XR + jt * 32 + 16).set(x1);
     for (let ch = 0; ch < 4; ch++) {
-      c.get(ib).simd(SIMD.load32Splat, at.S4 + ch * nP * 4).set(wv);
+      c.get(sb).simd(SIMD.load32Splat, ch * nP * 4).set(wv);
       mulAdd(acc[2 * ch], wv, x0);
       mulAdd(acc[2 * ch + 1], wv, x1);
     }
     c.get(xi).i32(dP * 4).i32Add().set(xi);
+    c.get(sb).i32(4).i32Add().set(sb);
     c.get(ib).i32(4).i32Add().tee(ib).i32(n * 4).i32LtU().brIf(0);
     c.end();
     for (let ch = 0; ch < 4; ch++) {
