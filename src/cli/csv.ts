@@ -13,9 +13,9 @@ import type { Trace } from '../mcmc/trace.js';
 /** Rows per block handed to the stream. */
 const BLOCK_ROWS = 4096;
 
-/** A float32 value with 9 significant digits (enough to read the same float32 back), trailing zeros dropped. */
+/** A float32 value with 9 significant digits: enough to read the same float32 back. */
 function fmt(v: number): string {
-  return Number.isFinite(v) ? String(Number(v.toPrecision(9))) : String(v);
+  return Number.isFinite(v) ? v.toPrecision(9) : String(v);
 }
 
 /** Writes `trace` to `path` as CSV; resolves when the file is complete. */
@@ -35,11 +35,13 @@ export async function writeTraceCSV(path: string, trace: Trace): Promise<void> {
   };
   await write(`${names.join(',')}\n`);
   for (let r0 = 0; r0 < rows; r0 += BLOCK_ROWS) {
-    const lines: string[] = [];
+    let block = '';
     for (let r = r0; r < Math.min(rows, r0 + BLOCK_ROWS); r++) {
-      lines.push(cols.map((c, j) => (integer[j] ? String(c[r]) : fmt(c[r]))).join(','));
+      let line = integer[0] ? String(cols[0][r]) : fmt(cols[0][r]);
+      for (let j = 1; j < cols.length; j++) line += `,${integer[j] ? String(cols[j][r]) : fmt(cols[j][r])}`;
+      block += `${line}\n`;
     }
-    await write(`${lines.join('\n')}\n`);
+    await write(block);
   }
   out.end();
   await Promise.race([once(out, 'finish'), failed]);
