@@ -7,7 +7,7 @@ import type { LoopEvent } from '../src/core/loop.js';
 import { defineTarget, evaluate, type Target } from '../src/targets/target.js';
 import { mala } from '../src/mcmc/mala.js';
 import {
-  ais, smc, parallelTempering, importanceSampling, gaussianProposal, temperedTarget, systematicResample,
+  ais, smc, parallelTempering, importanceSampling, gaussianProposal, temperedTarget, systematicResample, multinomialResample,
 } from '../src/smc/index.js';
 
 /**
@@ -123,6 +123,16 @@ test('systematic resampling: each index drawn ⌊N W_i⌋ or ⌈N W_i⌉ times',
   }
 });
 
+test('multinomial resampling: counts N·W_i within 5 binomial standard errors', () => {
+  const w = [0.05, 0.3, 0.001, 0.249, 0.4];
+  const n = 20000;
+  const idx = multinomialResample(random.key(12), w, n);
+  const counts = new Array(w.length).fill(0);
+  for (const i of idx) counts[i]++;
+  w.forEach((wi, i) => assert.ok(Math.abs(counts[i] - n * wi) < 5 * Math.sqrt(n * wi * (1 - wi)), `${i}: ${counts[i]}`));
+  assert.notDeepEqual(multinomialResample(random.key(13), w, 50), multinomialResample(random.key(14), w, 50));
+});
+
 test('AIS: log Z of a shifted, scaled 5-D Gaussian within 5 standard errors; events; flat tensors', async () => {
   await ready();
   const target = shiftedGaussian(5, 1.5, 0.5, 2);
@@ -180,6 +190,25 @@ test('SMC: adaptive temperatures, log Z within 5 standard errors, honest error b
   assert.equal(again.logZ, r.logZ);
 });
 
+test('SMC standard error is honest: it matches the spread of log Z over independent runs', async () => {
+  await ready();
+  const target = shiftedGaussian(3, 1, 0.6, 0.5);
+  const base = gaussianProposal([0, 0, 0], 1);
+  const est: number[] = [];
+  const se: number[] = [];
+  for (let r = 0; r < 20; r++) {
+    const out = await smc(random.key(400 + r), { target, base, n: 400, kernel: 'mala' });
+    est.push(out.logZ);
+    se.push(out.stderr);
+  }
+  const mean = est.reduce((a, b) => a + b, 0) / est.length;
+  const sd = Math.sqrt(est.reduce((a, b) => a + (b - mean) ** 2, 0) / (est.length - 1));
+  const meanSe = se.reduce((a, b) => a + b, 0) / se.length;
+  // the sample sd of 20 runs has a relative error of about 1/√38 ≈ 0.16; allow a factor 2 either way
+  assert.ok(meanSe > sd / 2 && meanSe < 2 * sd, `mean stderr ${meanSe} vs spread ${sd}`);
+  assert.ok(Math.abs(mean - target.logZ) < 5 * sd / Math.sqrt(est.length), `mean logZ ${mean} vs ${target.logZ}`);
+});
+
 test('abort keeps the partial result (AIS and SMC)', async () => {
   await ready();
   const target = shiftedGaussian(2, 1, 0.5, 0);
@@ -197,6 +226,15 @@ test('abort keeps the partial result (AIS and SMC)', async () => {
     assert.equal(r.samples.length, 64 * 2);
     assert.ok(Number.isFinite(r.logZ));
   }
+  const ctl = new AbortController();
+  let rounds = 0;
+  const pt = await parallelTempering(random.key(9), {
+    target, base, replicas: 3, chains: 8, rounds: 50, burnIn: 2, kernel: 'rwmh',
+    signal: ctl.signal, observers: [{ update: () => ++rounds === 10 && ctl.abort() }],
+  });
+  assert.equal(pt.aborted, true);
+  assert.equal(pt.n, 8 * 8); // rounds 3..10 recorded
+  assert.ok(Number.isFinite(pt.logZ) && Number.isFinite(pt.stderr));
 });
 
 test('parallel tempering: both modes visited with the right weights, log Z within its error', async () => {

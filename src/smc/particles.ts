@@ -66,12 +66,21 @@ export function moveParticles(key: Key, kernel: Kernel, x: Float32Array, n: numb
  */
 export function systematicResample(key: Key, weights: ArrayLike<number>, n = weights.length): Int32Array {
   const [u] = uniform(key, 1);
-  const out = new Int32Array(n);
+  return invertCdf(weights, Float64Array.from({ length: n }, (_, k) => (k + u) / n));
+}
+
+/** Multinomial resampling: n independent draws from the categorical distribution W (sorted uniforms, one pass). */
+export function multinomialResample(key: Key, weights: ArrayLike<number>, n = weights.length): Int32Array {
+  return invertCdf(weights, Float64Array.from(uniform(key, n)).sort());
+}
+
+/** The ancestor of each sorted point p ∈ (0, 1) in the cumulative weights. */
+function invertCdf(weights: ArrayLike<number>, points: Float64Array): Int32Array {
+  const out = new Int32Array(points.length);
   let cum = weights[0];
   let i = 0;
-  for (let k = 0; k < n; k++) {
-    const p = (k + u) / n;
-    while (p > cum && i < weights.length - 1) cum += weights[++i];
+  for (let k = 0; k < points.length; k++) {
+    while (points[k] > cum && i < weights.length - 1) cum += weights[++i];
     out[k] = i;
   }
   return out;

@@ -5,7 +5,8 @@
  * - adaptive temperatures: the next β' solves CESS(β' − β) = ρ N by bisection, where
  *   CESS = N (Σ W_i u_i)² / Σ W_i u_i², u_i = exp((β' − β)(log π₁ − log π₀)(x_i)) is the
  *   conditional ESS of the increment (Zhou, Johansen & Aston, JCGS 2016), ρ = `essFraction`;
- * - systematic resampling when Kish's ESS of the weights falls below `resampleThreshold`·N;
+ * - resampling (multinomial by default, or systematic) when Kish's ESS of the weights falls
+ *   below `resampleThreshold`·N;
  * - MCMC moves on π_β' preconditioned by the particles' weighted variances, with the step size
  *   tuned from the previous stage's mean acceptance a: ε ← ε exp(2(a − a*));
  * - log Ẑ₁ = log Z₀ + Σ_t log Σ_i W_{t−1,i} u_{t,i} (the product of mean incremental weights).
@@ -15,8 +16,10 @@
  * i) and the final normalised weights W: Var(Ẑ/Z) ≈ 1 − (N/(N−1))^{R+1} (1 − Σ_k S_k²),
  * S_k = Σ_{i: E_i = k} W_i, R the number of resampling steps; stderr(log Ẑ) = √Var (delta
  * method). With no resampling it reduces to the importance-sampling delta method. Its theory
- * assumes multinomial resampling; systematic resampling has lower variance, so the estimate is
- * conservative. It degrades when the eves coalesce (few distinct ancestors left: then it tends to 1).
+ * assumes multinomial resampling, hence the default: with systematic resampling more eves survive
+ * and the estimate came out too small (on the 5-D Gaussian of the tests, 10 moves per stage, 30
+ * runs: mean stderr 0.059 against a spread of 0.083 of log Ẑ; multinomial: 0.081 against 0.078).
+ * It degrades when the eves coalesce (few distinct ancestors left: it then tends to 1).
  *
  * @module
  */
@@ -27,7 +30,7 @@ import type { Target } from '../targets/target.js';
 import { kishEss, logSumExp } from '../diagnostics/weights.js';
 import { checkProposal, type Proposal } from './proposal.js';
 import { temperedTarget } from './tempered.js';
-import { checkMoveOptions, evaluateEndpoints, gatherRows, moveParticles, particleVariance, resolveKernel, stageKeys, systematicResample, type KernelFactory } from './particles.js';
+import { checkMoveOptions, evaluateEndpoints, gatherRows, moveParticles, particleVariance, resolveKernel, stageKeys, systematicResample, multinomialResample, type KernelFactory } from './particles.js';
 
 /** Options of {@link smc}. */
 export interface SmcOptions extends LoopOptions {
@@ -39,7 +42,7 @@ export interface SmcOptions extends LoopOptions {
   n: number;
   /** The MCMC kernel: a registry name or a factory (default 'mala'). */
   kernel?: string | KernelFactory;
-  /** MCMC transitions per stage (default 5). */
+  /** MCMC transitions per stage (default 10). */
   mcmcSteps?: number;
   /** Initial step size ε > 0 (default 0.5; tuned stage by stage). */
   stepSize?: number;
@@ -49,6 +52,8 @@ export interface SmcOptions extends LoopOptions {
   essFraction?: number;
   /** Resample when ESS < resampleThreshold · N (default 0.5; 1 resamples at every stage). */
   resampleThreshold?: number;
+  /** The resampling scheme (default 'multinomial', under which the standard error is valid; see the module notes). */
+  resampling?: 'systematic' | 'multinomial';
   /** Precondition the moves by the particles' variances (default true). */
   precondition?: boolean;
   /** At most this many stages (default 1000); reaching it before β = 1 is an error. */
@@ -88,7 +93,7 @@ export async function smc(key: Key, opts: SmcOptions): Promise<SmcResult> {
   checkPositiveInt('n', n);
   if (n < 2) throw new ArgumentError('n', 'at least 2 particles', n);
   checkProposal('base', base, target?.dim);
-  const mcmcSteps = opts.mcmcSteps ?? 5;
+  const mcmcSteps = opts.mcmcSteps ?? 10;
   let stepSize = opts.stepSize ?? 0.5;
   checkMoveOptions(mcmcSteps, stepSize);
   const rho = opts.essFraction ?? 0.5;
@@ -128,7 +133,7 @@ export async function smc(key: Key, opts: SmcOptions): Promise<SmcResult> {
       out.ess.push(ess);
       const [kr, km] = stageKeys(kRun, t, 2);
       if (ess < threshold * n) {
-        const idx = systematicResample(kr, logW.map(Math.exp), n);
+        const idx = (opts.resampling === 'systematic' ? systematicResample : multinomialResample)(kr, logW.map(Math.exp), n);
         x = gatherRows(x, d, idx);
         eve = gatherRows(eve, 1, idx);
         logW.fill(-Math.log(n));
