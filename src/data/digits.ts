@@ -9,7 +9,7 @@ import { ArgumentError } from '../core/errors.js';
 import { dataPath, parseNumericCsv, readMaybeGzip } from './files.js';
 
 /** Images with labels. */
-export interface ImageData<P extends Float32Array | Uint8Array> {
+export interface LabelledImages<P extends Float32Array | Uint8Array> {
   /** Pixels [n, height · width], row-major. */
   images: P;
   /** Labels [n]. */
@@ -25,7 +25,7 @@ export interface ImageData<P extends Float32Array | Uint8Array> {
  * @throws ArgumentError('path') for a missing or corrupt file, ragged rows, non-numeric values,
  *   pixels outside 0 … 16 or labels outside 0 … 9.
  */
-export function loadDigits(path = dataPath('digits.csv.gz')): ImageData<Float32Array> {
+export function loadDigits(path = dataPath('digits.csv.gz')): LabelledImages<Float32Array> {
   const table = parseNumericCsv(new TextDecoder().decode(readMaybeGzip(path)), 65, 'path');
   const n = table.rows;
   if (n < 1) throw new ArgumentError('path', `at least one row of 65 values (${path})`, 0);

@@ -5,6 +5,6 @@
  */
 export { dataPath, readMaybeGzip, parseNumericCsv, type NumericTable } from './files.js';
 export { loadBreastCancer, type BreastCancerData } from './breastCancer.js';
-export { loadDigits, type ImageData } from './digits.js';
+export { loadDigits, type LabelledImages } from './digits.js';
 export { parseIdx, type IdxArray } from './idx.js';
 export { loadMnist, type MnistOptions } from './mnist.js';

@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ArgumentError } from '../core/errors.js';
-import type { ImageData } from './digits.js';
+import type { LabelledImages } from './digits.js';
 import { dataPath, readMaybeGzip } from './files.js';
 import { parseIdx } from './idx.js';
 
@@ -26,7 +26,7 @@ export interface MnistOptions {
  *   {@link parseIdx}), images that are not uint8 [n, rows, cols], labels that are not uint8 [n]
  *   in 0 … 9, or counts that differ.
  */
-export function loadMnist(opts: MnistOptions = {}): ImageData<Uint8Array> {
+export function loadMnist(opts: MnistOptions = {}): LabelledImages<Uint8Array> {
   const split = opts.split ?? 'test';
   if (split !== 'test' && split !== 'train') throw new ArgumentError('split', '"test" or "train"', split);
   const dir = opts.dir ?? dataPath('mnist');
