@@ -123,26 +123,25 @@ export function checkPermutation(name: string, perm: ArrayLike<number>, d?: numb
 }
 
 /**
- * Selection of columns: `select(x)` = x[:, idx] for a batch x [n, d], with idx a list of k
- * distinct columns. Computed as one plain matMul with a 0/1 matrix S [d, k], with a custom
- * gradient dy·Sᵀ against a stored Sᵀ, so neither direction takes the slow transposed-matMul or
- * gather paths of the wasm backend (whose gather has no gradient kernel); a contiguous range
- * is a slice. Owns two constant tensors: call `dispose`.
+ * Selection and placement of columns: `select(x)` = x[:, idx] for x [n, d], and `place(a)`, the
+ * [n, d] batch with a's columns at `idx` and zeros elsewhere (so a coupling layer merges its two
+ * parts as place_A(y_A) + place_B(y_B)). Both are one plain matMul with a 0/1 matrix (S [d, k]
+ * or Sᵀ), with a custom gradient that is the plain matMul with the other one: neither direction
+ * takes the wasm backend's slow transposed-matMul path, nor gather (no gradient kernel on wasm),
+ * slice/split/concat (slower than a [n, d]·[d, k] product for small k). Owns two constant
+ * tensors: call `dispose`.
  */
 export class ColumnSelect {
-  private readonly s?: tf.Tensor2D;
-  private readonly st?: tf.Tensor2D;
-  private readonly range?: [number, number];
-  readonly identity: boolean;
+  private readonly s: tf.Tensor2D;
+  private readonly st: tf.Tensor2D;
+  private readonly identity: boolean;
+  private readonly selectOp: (x: tf.Tensor) => tf.Tensor;
+  private readonly placeOp: (x: tf.Tensor) => tf.Tensor;
 
   constructor(readonly d: number, readonly idx: Int32Array) {
     checkPositiveInt('d', d);
     const k = idx.length;
     this.identity = k === d && idx.every((v, i) => v === i);
-    if (idx.every((v, i) => v === idx[0] + i)) {
-      this.range = [idx[0], k];
-      return;
-    }
     const s = new Float32Array(d * k);
     const st = new Float32Array(k * d);
     idx.forEach((c, j) => {
@@ -151,25 +150,37 @@ export class ColumnSelect {
     });
     this.s = tf.tensor2d(s, [d, k]);
     this.st = tf.tensor2d(st, [k, d]);
+    this.selectOp = product(this.s, this.st);
+    this.placeOp = product(this.st, this.s);
   }
 
-  /** x[:, idx]. */
+  /** x[:, idx] for x [n, d] → [n, k]. */
   select(x: tf.Tensor2D): tf.Tensor2D {
-    if (this.identity) return tf.clone(x);
-    if (this.range) return tf.slice(x, [0, this.range[0]], [-1, this.range[1]]);
-    const s = this.s!;
-    const st = this.st!;
-    const f = tf.customGrad(((a: tf.Tensor2D) => ({
-      value: tf.matMul(a, s),
-      gradFunc: (dy: tf.Tensor2D) => [tf.matMul(dy, st)],
-    })) as unknown as Parameters<typeof tf.customGrad>[0]);
-    return f(x) as tf.Tensor2D;
+    return (this.identity ? tf.clone(x) : this.selectOp(x)) as tf.Tensor2D;
+  }
+
+  /** a [n, k] placed at the columns idx of an [n, d] batch of zeros. */
+  place(a: tf.Tensor2D): tf.Tensor2D {
+    return (this.identity ? tf.clone(a) : this.placeOp(a)) as tf.Tensor2D;
   }
 
   dispose(): void {
-    this.s?.dispose();
-    this.st?.dispose();
+    this.s.dispose();
+    this.st.dispose();
   }
+}
+
+/** x ↦ x·m with the custom gradient dy ↦ dy·mᵀ, mᵀ given precomputed. */
+function product(m: tf.Tensor2D, mt: tf.Tensor2D): (x: tf.Tensor) => tf.Tensor {
+  return tf.customGrad(((x: tf.Tensor2D) => ({
+    value: tf.matMul(x, m),
+    gradFunc: (dy: tf.Tensor2D) => [tf.matMul(dy, mt)],
+  })) as unknown as Parameters<typeof tf.customGrad>[0]);
+}
+
+/** The indices lo, lo + 1, …, hi − 1. */
+export function range(lo: number, hi: number): Int32Array {
+  return Int32Array.from({ length: hi - lo }, (_, i) => lo + i);
 }
 
 /** The inverse of a permutation: inv[perm[i]] = i. */

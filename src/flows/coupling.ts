@@ -16,7 +16,7 @@ import { tf } from '../core/backend.js';
 import { ArgumentError, checkPositiveInt } from '../core/errors.js';
 import { bernoulli, type Key } from '../core/random.js';
 import { mlp, type Activation } from '../nn/mlp.js';
-import { ColumnSelect, checkBatch, invertPermutation, type Bijector } from './bijector.js';
+import { ColumnSelect, checkBatch, range, type Bijector } from './bijector.js';
 
 /** A conditioner network: a map [n, k] → [n, m] with trainable parameters (an {@link mlp} is one). */
 export interface Conditioner {
@@ -25,13 +25,18 @@ export interface Conditioner {
   dispose(): void;
 }
 
-/** An elementwise bijection of the transformed coordinates x_B [n, k] given the conditioner output h [n, m]. */
+/** An elementwise bijection of k transformed coordinates x_B [n, k] given the conditioner output h [n, outputs]. */
 export interface CouplingTransform {
-  /** The conditioner output width m for k transformed coordinates. */
-  outputs(k: number): number;
+  /** The conditioner output width. */
+  readonly outputs: number;
   /** y_B and Σ_j log |f'| per row, in the forward (`inverse` false) or inverse direction. */
   apply(xB: tf.Tensor2D, h: tf.Tensor2D, inverse: boolean): { y: tf.Tensor2D; logDet: tf.Tensor1D };
+  /** Frees the transform's constants. */
+  dispose(): void;
 }
+
+/** Makes the transform of a coupling layer for k transformed coordinates. */
+export type CouplingTransformFactory = (k: number) => CouplingTransform;
 
 /** Options of the conditioner network of a coupling layer. */
 export interface CouplingOptions {
@@ -84,21 +89,14 @@ export function randomMask(key: Key, dim: number): Uint8Array {
  * A coupling layer on R^dim with the given mask (1 = kept, conditions the transform) and
  * elementwise transform; the conditioner is an MLP [#kept, ...hidden, outputs] unless given.
  */
-export function coupling(key: Key, dim: number, mask: ArrayLike<number | boolean>, transform: CouplingTransform, kind: string, opts: CouplingOptions = {}): Bijector {
+export function coupling(key: Key, dim: number, mask: ArrayLike<number | boolean>, makeTransform: CouplingTransformFactory, kind: string, opts: CouplingOptions = {}): Bijector {
   checkPositiveInt('dim', dim);
   const { kept, transformed } = maskIndices(mask, dim);
-  const out = transform.outputs(transformed.length);
+  const transform = makeTransform(transformed.length);
+  const out = transform.outputs;
   const net = opts.conditioner ?? mlp(key, [kept.length, ...(opts.hidden ?? [64, 64]), out], { activation: opts.activation, finalScale: opts.finalScale ?? 0, name: `${opts.name ?? kind}.net` });
   const selA = new ColumnSelect(dim, kept);
   const selB = new ColumnSelect(dim, transformed);
-  // merge: [y_A, y_B] or [y_B, y_A] when that is already the coordinate order, else a column permutation
-  const order = Int32Array.from([...kept, ...transformed]);
-  const aFirst = order.every((v, i) => v === i);
-  const bFirst = Int32Array.from([...transformed, ...kept]).every((v, i) => v === i);
-  const reorder = aFirst || bFirst ? undefined : new ColumnSelect(dim, invertPermutation(order));
-  const merge = (a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D =>
-    bFirst ? tf.concat([b, a], 1) : aFirst ? tf.concat([a, b], 1) : reorder!.select(tf.concat([a, b], 1));
-
   const run = (x: tf.Tensor2D, inverse: boolean) =>
     tf.tidy(() => {
       checkBatch(inverse ? 'y' : 'x', x, dim);
@@ -106,7 +104,7 @@ export function coupling(key: Key, dim: number, mask: ArrayLike<number | boolean
       const h = net.apply(xA);
       if (h.shape[1] !== out) throw new ArgumentError('conditioner', `an output of width ${out}`, h.shape[1]);
       const { y, logDet } = transform.apply(selB.select(x), h, inverse);
-      return { y: merge(xA, y), logDet };
+      return { y: tf.add(selA.place(xA), selB.place(y)) as tf.Tensor2D, logDet };
     });
   return {
     name: kind,
@@ -116,22 +114,27 @@ export function coupling(key: Key, dim: number, mask: ArrayLike<number | boolean
     inverseAndLogDet: (y) => run(y, true),
     dispose: () => {
       net.dispose();
-      [selA, selB, reorder].forEach((s) => s?.dispose());
+      [selA, selB, transform].forEach((s) => s.dispose());
     },
   };
 }
 
-/** The RealNVP transform y = x exp(tanh(s)) + t with (s, t) the two halves of the conditioner output. */
-export const affineTransform: CouplingTransform = {
-  outputs: (k) => 2 * k,
-  apply(xB, h, inverse) {
-    const [raw, t] = tf.split(h, 2, 1) as [tf.Tensor2D, tf.Tensor2D];
-    const s = tf.tanh(raw);
-    const y = inverse ? tf.mul(tf.sub(xB, t), tf.exp(tf.neg(s))) : tf.add(tf.mul(xB, tf.exp(s)), t);
-    const logDet = tf.sum(s, 1) as tf.Tensor1D;
-    return { y: y as tf.Tensor2D, logDet: inverse ? tf.neg(logDet) : logDet };
-  },
-};
+/** The RealNVP transform y = x exp(tanh(s)) + t, with (s, t) the two halves of the conditioner output [n, 2k]. */
+export function affineTransform(k: number): CouplingTransform {
+  const sPart = new ColumnSelect(2 * k, range(0, k));
+  const tPart = new ColumnSelect(2 * k, range(k, 2 * k));
+  return {
+    outputs: 2 * k,
+    apply(xB, h, inverse) {
+      const s = tf.tanh(sPart.select(h));
+      const t = tPart.select(h);
+      const y = inverse ? tf.mul(tf.sub(xB, t), tf.exp(tf.neg(s))) : tf.add(tf.mul(xB, tf.exp(s)), t);
+      const logDet = tf.sum(s, 1) as tf.Tensor1D;
+      return { y: y as tf.Tensor2D, logDet: inverse ? tf.neg(logDet) : logDet };
+    },
+    dispose: () => [sPart, tPart].forEach((p) => p.dispose()),
+  };
+}
 
 /**
  * An affine (RealNVP) coupling layer: y_A = x_A, y_B = x_B ⊙ exp(tanh(s(x_A))) + t(x_A),

@@ -15,7 +15,7 @@
 import { tf } from '../core/backend.js';
 import { ArgumentError, checkPositiveInt } from '../core/errors.js';
 import { split, uniform, type Key } from '../core/random.js';
-import { activate, checkActivation, type Activation } from '../nn/activations.js';
+import { checkActivation, type Activation } from '../nn/activations.js';
 import { dense } from '../nn/dense.js';
 import { valueVariable } from './bijector.js';
 import type { Conditioner } from './coupling.js';
@@ -72,8 +72,7 @@ export function made(key: Key, dim: number, outputsPerInput: number, opts: MadeO
         let h = x;
         for (let l = 0; l < masks.length; l++) {
           const W = tf.mul(params[2 * l], masks[l]) as tf.Tensor2D;
-          h = dense(h, W, params[2 * l + 1] as tf.Tensor1D);
-          if (l < masks.length - 1) h = activate(h, activation);
+          h = dense(h, W, params[2 * l + 1] as tf.Tensor1D, l < masks.length - 1 ? activation : undefined);
         }
         return h;
       });

@@ -18,7 +18,7 @@ import { tf } from '../core/backend.js';
 import { ArgumentError, checkPositive } from '../core/errors.js';
 import type { Key } from '../core/random.js';
 import type { Bijector } from './bijector.js';
-import { coupling, type CouplingOptions, type CouplingTransform } from './coupling.js';
+import { coupling, type CouplingOptions, type CouplingTransformFactory } from './coupling.js';
 
 const MIN_BIN = 1e-3;
 const MIN_DERIVATIVE = 1e-3;
@@ -42,12 +42,13 @@ function knots(raw: tf.Tensor3D, bound: number, K: number): { size: tf.Tensor3D;
 const pick = (a: tf.Tensor, oh: tf.Tensor) => tf.sum(tf.mul(a, oh), 2);
 
 /** The rational-quadratic spline transform with K bins on [−B, B]. */
-export function rqsTransform(bins: number, bound: number): CouplingTransform {
+export function rqsTransform(bins: number, bound: number): CouplingTransformFactory {
   if (!(Number.isInteger(bins) && bins >= 2)) throw new ArgumentError('bins', 'an integer ≥ 2', bins);
   checkPositive('bound', bound);
   const K = bins;
-  return {
-    outputs: (k) => k * (3 * K - 1),
+  return (k) => ({
+    outputs: k * (3 * K - 1),
+    dispose: () => {},
     apply(xB, h, inverse) {
       const [n, m] = xB.shape;
       const p = tf.reshape(h, [n, m, 3 * K - 1]);
@@ -89,7 +90,7 @@ export function rqsTransform(bins: number, bound: number): CouplingTransform {
       const logDet = tf.sum(logDeriv, 1) as tf.Tensor1D;
       return { y: tf.where(inside, out, xB) as tf.Tensor2D, logDet: inverse ? tf.neg(logDet) : logDet };
     },
-  };
+  });
 }
 
 /**
