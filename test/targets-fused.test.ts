@@ -219,6 +219,23 @@ test('fused kernels are deterministic and do not depend on the batch split', () 
   }
 });
 
+test('logistic regression: 2 and 3 kernel threads give exactly the single-thread results', () => {
+  const n = 120;
+  const d = 9;
+  const X = random.normal(random.key(31), n * d);
+  const y = Float32Array.from(random.bernoulli(random.key(32), n, 0.3));
+  const m = 37;
+  const W = random.normal(random.key(33), m * d);
+  const one = evaluate(logisticRegression({ X, y, n, d }), W, m);
+  for (const threads of [2, 3]) {
+    const t = logisticRegression({ X, y, n, d, threads });
+    assert.deepEqual(evaluate(t, W, m), one, `${threads} threads`);
+    assert.deepEqual(evaluate(t, W.subarray(0, 5 * d), 5).logDensity, one.logDensity.subarray(0, 5), `${threads} threads, 5 chains`);
+    const empty = { logDensity: new Float32Array(0), grad: new Float32Array(0) };
+    assert.deepEqual(evaluate(t, W, 0, empty), empty);
+  }
+});
+
 test('bad options throw ArgumentError naming the argument', () => {
   const bad: Array<[() => unknown, string]> = [
     [() => gaussianMixture({ means: [], scale: 1 }), 'means'],
@@ -240,6 +257,7 @@ test('bad options throw ArgumentError naming the argument', () => {
     [() => logisticRegression({ X: new Float32Array(2), y: new Float32Array([2]), n: 1, d: 2 }), 'y[0]'],
     [() => logisticRegression({ X: new Float32Array(2), y: new Float32Array(1), n: 1, d: 2, priorScale: -1 }), 'priorScale'],
     [() => logisticRegression({ X: new Float32Array(2), y: new Float32Array(1), n: 0, d: 2 }), 'n'],
+    [() => logisticRegression({ X: new Float32Array(2), y: new Float32Array(1), n: 1, d: 2, threads: 0 }), 'threads'],
   ];
   for (const [f, arg] of bad) {
     assert.throws(f, (e: unknown) => e instanceof ArgumentError && e.argument === arg, `expected ArgumentError for ${arg}`);

@@ -34,6 +34,12 @@ export interface LogisticRegressionOptions {
   d: number;
   /** Prior standard deviation σ > 0 of every coefficient, default 1. */
   priorScale?: number;
+  /**
+   * Threads of the fused kernel (default 1): chains are split into contiguous groups evaluated at
+   * the same time on worker threads over shared WebAssembly memory. Every chain's result is
+   * computed the same way whatever the split, so results do not depend on this number.
+   */
+  threads?: number;
 }
 
 /**
@@ -44,7 +50,7 @@ export interface LogisticRegressionOptions {
  *   non-finite entries, or labels outside [0, 1].
  */
 export function logisticRegression(opts: LogisticRegressionOptions): Target {
-  const { X, y, n, d, priorScale = 1 } = opts ?? ({} as LogisticRegressionOptions);
+  const { X, y, n, d, priorScale = 1, threads = 1 } = opts ?? ({} as LogisticRegressionOptions);
   checkPositiveInt('n', n);
   checkPositiveInt('d', d);
   if (!(X instanceof Float32Array)) throw new ArgumentError('X', 'a Float32Array [n, d]', X);
@@ -56,6 +62,7 @@ export function logisticRegression(opts: LogisticRegressionOptions): Target {
     if (!(y[i] >= 0 && y[i] <= 1)) throw new ArgumentError(`y[${i}]`, 'a label in [0, 1]', y[i]);
   }
   checkPositive('priorScale', priorScale);
+  checkPositiveInt('threads', threads);
   const prec = 1 / (priorScale * priorScale);
   const Xc = Float32Array.from(X);
   const yc = Float32Array.from(y);
@@ -67,7 +74,7 @@ export function logisticRegression(opts: LogisticRegressionOptions): Target {
       Xty[j] += yc[i] * Xc[i * d + j];
     }
   }
-  const fused = simdSupported ? logisticKernel(Xc, n, d, Xty, prec) : {};
+  const fused = simdSupported ? logisticKernel(Xc, n, d, Xty, prec, threads) : {};
 
   function logDensity(w: tf.Tensor2D): tf.Tensor1D {
     return tf.tidy(() => {
@@ -97,18 +104,19 @@ const CONSTANTS = [0, 1, 2, -87, ROUND, LOG2E, EXP_C1, EXP_C2, ...EXP_P, ...ATAN
  * The fused path: log p and ∇ log p of a batch of coefficient vectors W [m, d] by the generated
  * WebAssembly kernel (sums over observations), finished in float64 (prior and Xᵀy terms).
  */
-function logisticKernel(X: Float32Array, n: number, d: number, Xty: Float64Array, prec: number): Required<Pick<Target, 'logDensityAndGrad' | 'logDensityHost'>> {
+function logisticKernel(X: Float32Array, n: number, d: number, Xty: Float64Array, prec: number, threads: number): Required<Pick<Target, 'logDensityAndGrad' | 'logDensityHost'>> {
   const nP = ceil8(n);
   const dP = ceil8(d);
   // static layout (bytes): constants; Xᵀ in tiles of 8 observations ([nP / 8][d][8], one
-  // sequential stream for the forward product); mask [nP]; X [n, dP]; S (4 chains × nP sigmoids)
+  // sequential stream for the forward product); mask [nP]; X [n, dP]; per thread, S (4 chains ×
+  // nP sigmoids); then per call W [m, d], SP [m], G [m, dP]
   const XT = CONSTANTS.length * 16;
   const MASK = XT + d * nP * 4;
   const XR = MASK + nP * 4;
   const S4 = XR + n * dP * 4;
-  const DYN = S4 + 4 * nP * 4;
+  const DYN = S4 + threads * 4 * nP * 4;
   const code = emitLogistic(n, d, nP, dP, { XT, MASK, XR });
-  const kernel = instantiate(code, Math.ceil((DYN + 1) / 65536));
+  const kernel = instantiate(code, Math.ceil((DYN + 1) / 65536), threads);
   let f32 = new Float32Array(kernel.memory.buffer);
   CONSTANTS.forEach((v, k) => f32.fill(v, 4 * k, 4 * k + 4));
   for (let i = 0; i < n; i++) {
@@ -120,6 +128,7 @@ function logisticKernel(X: Float32Array, n: number, d: number, Xty: Float64Array
   }
 
   function run(W: Float32Array, m: number, logp: Float32Array, grad: Float32Array | null): void {
+    if (m === 0) return;
     const blocks = Math.ceil(m / 4);
     const wPtr = DYN;
     const spPtr = wPtr + blocks * 4 * d * 4;
@@ -131,7 +140,13 @@ function logisticKernel(X: Float32Array, n: number, d: number, Xty: Float64Array
     }
     f32.set(W.subarray(0, m * d), wPtr / 4);
     f32.fill(0, wPtr / 4 + m * d, spPtr / 4);
-    kernel.run(blocks, wPtr, spPtr, gPtr, grad ? 1 : 0, S4);
+    const parts: number[][] = [];
+    for (let t = 0, b0 = 0; t < threads && b0 < blocks; t++) {
+      const b1 = Math.round((blocks * (t + 1)) / threads);
+      if (b1 > b0) parts.push([b1 - b0, wPtr + b0 * 16 * d, spPtr + b0 * 16, gPtr + b0 * 16 * dP, grad ? 1 : 0, S4 + t * 16 * nP]);
+      b0 = b1;
+    }
+    kernel.parallel(parts);
     for (let c = 0; c < m; c++) {
       const wo = c * d;
       const go = gPtr / 4 + c * dP;

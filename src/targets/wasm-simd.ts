@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { Worker } from 'node:worker_threads';
 
 /** Value types. */
 export const I32 = 0x7f;
@@ -202,35 +203,126 @@ function name(out: number[], s: string): void {
 
 /** A compiled kernel: its `run` function and its linear memory. */
 export interface SimdKernel {
+  /** Runs the kernel on the calling thread. */
   run: (...args: number[]) => void;
+  /**
+   * Runs the kernel once per entry of `parts` (its arguments), all at the same time: part 0 on
+   * the calling thread, the others on the kernel's worker threads; returns when all are done.
+   */
+  parallel: (parts: number[][]) => void;
   memory: WebAssembly.Memory;
+  /** The number of threads `parallel` uses (1 + workers). */
+  threads: number;
 }
+
+/** The largest memory of a kernel that runs on several threads (shared memories need a maximum): 1 GiB. */
+const SHARED_MAX_PAGES = 16384;
+/** Per worker, Int32 slots of the control block: generation, done, status, argument count, arguments. */
+const CTRL = { gen: 0, done: 1, status: 2, argc: 3, args: 4, size: 16 };
+
+/** The worker: instantiates the module on the shared memory and runs it when told (Atomics). */
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { module, memory, ctrl, slot } = workerData;
+const c = new Int32Array(ctrl, slot * ${CTRL.size} * 4, ${CTRL.size});
+const run = new WebAssembly.Instance(module, { env: { mem: memory } }).exports.run;
+Atomics.store(c, ${CTRL.status}, 1);
+Atomics.notify(c, ${CTRL.status});
+let gen = 0;
+for (;;) {
+  Atomics.wait(c, ${CTRL.gen}, gen);
+  gen = Atomics.load(c, ${CTRL.gen});
+  try {
+    const args = Array.from(c.subarray(${CTRL.args}, ${CTRL.args} + c[${CTRL.argc}]));
+    run(...args);
+  } catch (e) {
+    Atomics.store(c, ${CTRL.status}, 2);
+  }
+  Atomics.store(c, ${CTRL.done}, gen);
+  Atomics.notify(c, ${CTRL.done});
+}
+`;
 
 /**
  * Assembles and instantiates (synchronously) a module exporting `run` (the body `code`, taking
- * `code.params` i32 arguments, returning nothing) and a memory `mem` of `pages` 64-KiB pages.
+ * `code.params` i32 arguments, returning nothing) over a memory of `pages` 64-KiB pages. With
+ * `threads` > 1 the memory is shared and `threads` − 1 worker threads (unref'd, so they never
+ * keep the process alive) instantiate the same module on it, for {@link SimdKernel.parallel}.
  */
-export function instantiate(code: Code, pages: number): SimdKernel {
+export function instantiate(code: Code, pages: number, threads = 1): SimdKernel {
+  const shared = threads > 1;
   const m: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
   section(m, 1, [1, 0x60, code.params, ...new Array(code.params).fill(I32), 0]);
+  if (shared) {
+    const imp: number[] = [1];
+    name(imp, 'env');
+    name(imp, 'mem');
+    imp.push(0x02, 0x03); // a memory, shared, with a maximum
+    uleb(imp, pages);
+    uleb(imp, SHARED_MAX_PAGES);
+    section(m, 2, imp);
+  }
   section(m, 3, [1, 0]);
-  const mem: number[] = [1, 0x00];
-  uleb(mem, pages);
-  section(m, 5, mem);
-  const exp: number[] = [2];
+  if (!shared) {
+    const mem: number[] = [1, 0x00];
+    uleb(mem, pages);
+    section(m, 5, mem);
+  }
+  const exp: number[] = [shared ? 1 : 2];
   name(exp, 'run');
   exp.push(0x00, 0);
-  name(exp, 'mem');
-  exp.push(0x02, 0);
+  if (!shared) {
+    name(exp, 'mem');
+    exp.push(0x02, 0);
+  }
   section(m, 7, exp);
   const body = code.encode();
   const codeSec: number[] = [1];
   uleb(codeSec, body.length);
   codeSec.push(...body);
   section(m, 10, codeSec);
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array(m)));
-  const e = instance.exports as unknown as { run: SimdKernel['run']; mem: WebAssembly.Memory };
-  return { run: e.run, memory: e.mem };
+  const module = new WebAssembly.Module(new Uint8Array(m));
+  if (!shared) {
+    const e = new WebAssembly.Instance(module).exports as unknown as { run: SimdKernel['run']; mem: WebAssembly.Memory };
+    return { run: e.run, memory: e.mem, threads: 1, parallel: (parts) => parts.forEach((args) => e.run(...args)) };
+  }
+  const memory = new WebAssembly.Memory({ initial: pages, maximum: SHARED_MAX_PAGES, shared: true });
+  const run = (new WebAssembly.Instance(module, { env: { mem: memory } }).exports as unknown as { run: SimdKernel['run'] }).run;
+  const ctrl = new SharedArrayBuffer((threads - 1) * CTRL.size * 4);
+  const slots = Array.from({ length: threads - 1 }, (_, slot) => {
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, ctrl, slot } });
+    worker.unref();
+    return new Int32Array(ctrl, slot * CTRL.size * 4, CTRL.size);
+  });
+  let gen = 0;
+  function parallel(parts: number[][]): void {
+    if (parts.length > threads) throw new RangeError(`parallel: ${parts.length} parts for ${threads} threads`);
+    gen++;
+    for (let w = 1; w < parts.length; w++) {
+      const c = slots[w - 1];
+      waitFor(c, CTRL.status, 0, 'start'); // the worker has instantiated the module
+      c[CTRL.argc] = parts[w].length;
+      c.set(parts[w], CTRL.args);
+      Atomics.store(c, CTRL.gen, gen);
+      Atomics.notify(c, CTRL.gen);
+    }
+    run(...parts[0]);
+    for (let w = 1; w < parts.length; w++) {
+      const c = slots[w - 1];
+      while (Atomics.load(c, CTRL.done) !== gen) Atomics.wait(c, CTRL.done, Atomics.load(c, CTRL.done), 1000);
+      if (Atomics.load(c, CTRL.status) === 2) throw new Error('a WebAssembly kernel failed on a worker thread');
+    }
+  }
+  return { run, memory, threads, parallel };
+}
+
+/** Blocks until c[i] differs from `from` (at most 10 s, then throws). */
+function waitFor(c: Int32Array, i: number, from: number, what: string): void {
+  const t0 = Date.now();
+  while (Atomics.load(c, i) === from) {
+    if (Date.now() - t0 > 10000) throw new Error(`WebAssembly worker thread did not ${what} within 10 s`);
+    Atomics.wait(c, i, from, 100);
+  }
 }
 
 /** Whether this JavaScript engine runs WebAssembly with 128-bit SIMD. */
