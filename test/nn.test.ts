@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { ready, tf } from '../src/core/backend.js';
 import { ArgumentError } from '../src/core/errors.js';
 import * as random from '../src/core/random.js';
-import { ACTIVATIONS, activate, adam, dense, loadParamsJSON, mlp, paramsToJSON, sgd, timeEmbedding, type Activation, type MLP } from '../src/nn/index.js';
+import { ACTIVATIONS, activate, adam, dense, loadParamsJSON, mlp, paramsToJSON, sgd, timeEmbedding, transpose2d, type Activation, type MLP } from '../src/nn/index.js';
+import { columnSums } from '../src/nn/wasmKernels.js';
 
 await ready();
 
@@ -77,19 +78,33 @@ test('the fast dense layer matches plain ops: value and gradients w.r.t. x, W, b
   tf.dispose([x, W, b, dy]);
 });
 
-test('on wasm the fast path runs (blocked transpose kernel, dx as a plain product with Wᵀ) and the gradient w.r.t. x alone skips dW', async () => {
-  if (tf.getBackend() !== 'wasm') return; // the fast path exists for wasm only; elsewhere plain ops run
+test('the fast path runs on wasm only (blocked transpose kernel, dx as a plain product with Wᵀ); a gradient w.r.t. x alone skips dW', async () => {
   const net = mlp(random.key(2), [3, 16, 2]);
   const x = tf.randomUniform([8, 3], -1, 1, 'float32', 7) as tf.Tensor2D;
   const kernels = async (f: () => tf.Tensor) => (await tf.profile(() => tf.tidy(f))).kernels.map((k) => `${k.name}${JSON.stringify(k.inputShapes)}`);
   const full = await kernels(() => tf.addN(Object.values(tf.variableGrads(() => tf.sum(net.apply(x)) as tf.Scalar, net.params).grads).map((g) => tf.sum(g))));
-  assert.ok(full.some((k) => k.startsWith('TransportlabTranspose2D')), full.join('\n'));
+  const fast = full.some((k) => k.startsWith('TransportlabTranspose2D'));
+  assert.equal(fast, tf.getBackend() === 'wasm', full.join('\n'));
+  if (!fast) {
+    net.dispose();
+    x.dispose();
+    return;
+  }
   const onlyX = await kernels(() => tf.grad((xx: tf.Tensor) => tf.sum(net.apply(xx as tf.Tensor2D)))(x));
   // dW1 = xᵀ du would multiply [3, 8] by [8, 16]; only dx products appear
   assert.ok(!onlyX.some((k) => k.startsWith('BatchMatMul[[3,8]')), onlyX.join('\n'));
   assert.ok(onlyX.some((k) => k.startsWith('BatchMatMul[[8,16],[16,3]]')), onlyX.join('\n'));
   x.dispose();
   net.dispose();
+});
+
+test('transpose2d and the fused column sums match tf.transpose and tf.sum, also for shapes that are not multiples of the tile', () => {
+  for (const [r, c] of [[13, 29], [1, 5], [64, 8], [1000, 3]]) {
+    const x = tf.tensor2d(random.normal(random.key(r * c), r * c), [r, c]);
+    assert.deepEqual(data(tf.tidy(() => transpose2d(x))), data(tf.tidy(() => tf.transpose(x))));
+    assert.ok(relErr(data(tf.tidy(() => columnSums(x))), data(tf.tidy(() => tf.sum(x, 0)))) < 1e-6);
+    x.dispose();
+  }
 });
 
 test('MLP gradients w.r.t. all parameters and the input match plain ops and float64 finite differences', () => {

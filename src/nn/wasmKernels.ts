@@ -1,7 +1,9 @@
 /**
- * Kernels the wasm backend of TensorFlow.js lacks in a fast form, written in JavaScript over
- * its heap and registered as TensorFlow.js kernels (so tensors, `tidy` and memory accounting
- * behave as for built-in ops).
+ * Host-side kernels for the wasm backend of TensorFlow.js, written in JavaScript over the
+ * backend's heap (no copies): a fast 2-D transpose, registered as a TensorFlow.js kernel (so
+ * tensors, `tidy`, memory accounting and profiling behave as for built-in ops), and helpers to
+ * read tensor values and to compute a new tensor in one fused pass (optimiser updates, column
+ * sums). On other backends the same functions fall back to read-backs and uploads.
  *
  * Measured on the project's machine (TF.js 4.22, wasm SIMD, one thread): `tf.transpose` of a
  * [4096, 256] float32 matrix takes ~6.5 ms and `tf.matMul` with `transposeA`/`transposeB`
