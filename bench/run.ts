@@ -141,24 +141,34 @@ async function main(): Promise<void> {
   const combine = (ts?: Timing[]): Timing | undefined =>
     ts && ts.length ? { median: median(ts.map((t) => t.median)), min: Math.min(...ts.map((t) => t.min)), sanity: ts[ts.length - 1].sanity } : undefined;
 
-  const head = ['workload', 'what', 'ours median (min) ms, 1 thread', ...threadCounts.flatMap((c) => [`PyTorch ${c}T median (min) ms`, `ratio PyTorch ${c}T / ours`]), 'ours sanity', 'PyTorch sanity'];
+  const head = ['workload', 'what', 'threads', 'ours median (min) ms', 'PyTorch median (min) ms, same threads', 'ratio PyTorch / ours', 'ours sanity', 'PyTorch sanity'];
   const rows = workloads.map((w) => {
     const mine = combine(ours.get(w.id));
     const ref = w.reference ?? w.id;
-    const theirs = threadCounts.map((c) => combine(torch.get(ref)?.get(c)));
+    const threads = w.threads ?? 1;
+    const theirs = combine(torch.get(ref)?.get(threads));
     return [
       w.reference ? `${w.id} (vs ${ref})` : w.id,
       w.title,
+      String(threads),
       fmt(mine),
-      ...theirs.flatMap((t) => [fmt(t), ratio(t, mine)]),
+      fmt(theirs),
+      ratio(theirs, mine),
       sanityText(mine?.sanity ?? {}),
-      sanityText(theirs.find(Boolean)?.sanity ?? {}),
+      sanityText(theirs?.sanity ?? {}),
     ];
   });
+  // PyTorch at the thread counts no row of ours uses, for reference
+  const extra = refIds.flatMap((id) =>
+    threadCounts
+      .filter((c) => !workloads.some((w) => (w.reference ?? w.id) === id && (w.threads ?? 1) === c))
+      .map((c) => [id, `PyTorch only (${c} threads)`, String(c), '—', fmt(combine(torch.get(id)?.get(c))), '—', '', sanityText(combine(torch.get(id)?.get(c))?.sanity ?? {})]),
+  );
+  if (torchOk) rows.push(...extra);
   const cpu = cpus()[0]?.model ?? '?';
   const stamp = new Date().toISOString().replace(/\..*/, '');
   const table = [
-    `Benchmark ${stamp}: ours on TensorFlow.js backend "${backend}" (Node ${process.version}, one thread); PyTorch ${torchOk ? `threads ${o.torchThreads}` : 'not run'}; CPU ${cpu}, ${cpus().length} cores.`,
+    `Benchmark ${stamp}: ours on TensorFlow.js backend "${backend}" (Node ${process.version}); PyTorch ${torchOk ? `threads ${o.torchThreads}` : 'not run'}; CPU ${cpu}, ${cpus().length} cores.`,
     `Command: npm run bench -- ${process.argv.slice(2).join(' ')}`.trimEnd(),
     `Times: median (min) over ${o.rounds > 1 ? `${o.rounds} alternating rounds (median of medians, min of mins)` : 'the timed calls'}; ratio = PyTorch / ours (> 1: ours faster).`,
     '',

@@ -43,6 +43,11 @@ export interface Workload {
    * `W2-fused` compared with `W2`); default `id`.
    */
   reference?: string;
+  /**
+   * Threads our implementation uses (default 1); the row is compared with the PyTorch run at the
+   * same thread count.
+   */
+  threads?: number;
   /** Untimed set-up. */
   setup(): Promise<WorkloadInstance>;
 }

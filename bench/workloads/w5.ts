@@ -11,13 +11,20 @@ import { malaInstance, type Workload } from '../workload.js';
 
 const n = 1024;
 
-export default {
-  id: 'W5',
-  title: 'MALA on Bayesian logistic regression (d = 31), 1024 chains, library mala + fused gradient',
-  async setup() {
-    const { X, y, n: rows, d } = loadBreastCancer();
-    const target = logisticRegression({ X, y, n: rows, d });
-    const w0 = normal(key(1), n * d).map((v) => 0.1 * v);
-    return malaInstance(target, w0, n, 1e-3);
-  },
-} satisfies Workload;
+/** W5 with the logistic kernel on `threads` threads (chains split across worker threads). */
+function w5(threads: number): Workload {
+  return {
+    id: threads === 1 ? 'W5' : `W5-${threads}T`,
+    reference: threads === 1 ? undefined : 'W5',
+    threads,
+    title: `MALA on Bayesian logistic regression (d = 31), 1024 chains, library mala + fused SIMD gradient${threads > 1 ? `, kernel on ${threads} threads` : ''}`,
+    async setup() {
+      const { X, y, n: rows, d } = loadBreastCancer();
+      const target = logisticRegression({ X, y, n: rows, d, threads });
+      const w0 = normal(key(1), n * d).map((v) => 0.1 * v);
+      return malaInstance(target, w0, n, 1e-3);
+    },
+  };
+}
+
+export default [w5(1), w5(2)];
