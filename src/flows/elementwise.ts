@@ -8,7 +8,7 @@
  */
 import { tf } from '../core/backend.js';
 import { ArgumentError, checkAllFinite, checkPositiveInt } from '../core/errors.js';
-import { permutation as randomPermutation, type Key } from '../core/random.js';
+import { Key, permutation as randomPermutation } from '../core/random.js';
 import { ColumnSelect, checkBatch, checkPermutation, invertPermutation, valueVariable, type Bijector } from './bijector.js';
 
 /** Options of {@link elementwiseAffine}. */
@@ -70,8 +70,8 @@ export function permutation(dim: number, perm: ArrayLike<number> | 'reverse' | K
   const p =
     perm === 'reverse'
       ? Int32Array.from({ length: dim }, (_, i) => dim - 1 - i)
-      : 'hi' in (perm as object)
-        ? randomPermutation(perm as Key, dim)
+      : perm instanceof Key
+        ? randomPermutation(perm, dim)
         : checkPermutation('perm', perm as ArrayLike<number>, dim);
   const fwd = new ColumnSelect(dim, p);
   const inv = new ColumnSelect(dim, invertPermutation(p));
