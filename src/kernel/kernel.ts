@@ -91,6 +91,7 @@ export class Kernel {
     this.sockets.listen('shell', (msg) => this.handleShell('shell', msg));
     this.sockets.listen('control', (msg) => this.handleShell('control', msg));
     this.sockets.listen('stdin', (msg) => this.log(`stdin: unexpected ${msg.header.msg_type}`));
+    this.publish(undefined, 'status', { execution_state: 'starting' });
     this.log(`started (session ${this.session})`);
   }
 
