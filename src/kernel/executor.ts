@@ -23,7 +23,7 @@ import { format } from 'node:util';
 import type * as TS from '@tslab/typescript-for-tslab';
 import type { Converter, CompletionInfo } from 'tslab/dist/converter.js';
 import type { ConsoleInterface, ConverterSet, Executor } from 'tslab/dist/executor.js';
-import { currentContext } from './context.js';
+import { currentContext, getPublisher } from './context.js';
 import { display } from './display.js';
 import { PACKAGE_ROOT } from './paths.js';
 
@@ -37,6 +37,7 @@ const tslabConverter = requireTslab('./dist/converter.js') as {
 const tslabExecutor = requireTslab('./dist/executor.js') as {
   createExecutor(rootDir: string, convs: ConverterSet, console: ConsoleInterface): Executor;
 };
+const tslabJupyter = requireTslab('./dist/jupyter.js') as { lastWriteDisplayData: ((content: object, update: boolean) => void) | null };
 const { printQuickInfo } = requireTslab('./dist/inspect.js') as { printQuickInfo(info: TS.QuickInfo): string };
 
 /** The error a cell ends with after an interrupt. */
@@ -92,7 +93,11 @@ export function instrumentAwaits(js: string): string {
  * `transportlab` → the package itself (`transportlab/kernel` → `dist/kernel`), anything else →
  * the package's `node_modules`.
  */
+let resolutionInstalled = false;
+
 function installTypeResolution(cwd: string): void {
+  if (resolutionInstalled) return;
+  resolutionInstalled = true;
   const prefix = `${cwd.replace(/\\/g, '/')}/node_modules/`;
   const map = (p: string): string => {
     if (!p.startsWith(prefix)) return p;
@@ -155,6 +160,8 @@ export class CellExecutor {
     const g = globalThis as Record<string, unknown>;
     g[CHECKPOINT] = checkpoint;
     g.display = display;
+    // cells written for plain tslab (`import { display } from 'tslab'`) display through this kernel too
+    tslabJupyter.lastWriteDisplayData = (content, update) => getPublisher()?.(update ? 'update_display_data' : 'display_data', content as unknown as Record<string, unknown>);
     const displayTypes = fileURLToPath(new URL('./display.js', import.meta.url));
     const diags = node.addModule('__transportlab_globals__', `declare global {\n  /** Displays a value in the cell's output (see transportlab/kernel). */\n  const display: typeof import(${JSON.stringify(displayTypes)}).display;\n}\n`);
     for (const d of diags) log(`kernel globals: ${d.messageText}`);

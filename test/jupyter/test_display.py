@@ -42,6 +42,10 @@ class DisplayTests(KernelTestCase):
         [upd2] = self.outputs(f"display.update({display_id!r}, 'done')", "update_display_data")
         self.assertEqual(upd2["content"]["transient"]["display_id"], display_id)
 
+    def test_tslab_display_api_works_too(self):
+        [out] = self.outputs("import * as tslab from 'tslab'; tslab.display.html('<i>from tslab</i>')", "display_data")
+        self.assertEqual(out["content"]["data"]["text/html"], "<i>from tslab</i>")
+
     def test_png_is_base64(self):
         [out] = self.outputs("display.png(new Uint8Array([137, 80, 78, 71]))", "display_data")
         self.assertEqual(out["content"]["data"]["image/png"], "iVBORw==")

@@ -43,6 +43,19 @@ class RobustnessTests(KernelTestCase):
                 self.assertEqual(err["content"]["ename"], "TypeScriptError")
         self.assertEqual(self.result_text("const fine = 6 * 7; fine"), "42")
 
+    def test_an_error_aborts_the_cells_queued_behind_it(self):
+        first = self.kc.execute("await new Promise((r) => setTimeout(r, 300)); throw new Error('stop here')")
+        queued = [self.kc.execute(f"(globalThis as any).ranQueued{i} = true") for i in range(2)]
+        self.assertEqual(self.shell_reply(first)["content"]["status"], "error")
+        for q in queued:
+            self.assertEqual(self.shell_reply(q)["content"]["status"], "aborted")
+        self.assertEqual(self.result_text("[(globalThis as any).ranQueued0, (globalThis as any).ranQueued1]"), "[ undefined, undefined ]")
+        # without stop_on_error, the next cell runs
+        first = self.kc.execute("throw new Error('keep going')", stop_on_error=False)
+        after = self.kc.execute("(globalThis as any).ranAfter = true")
+        self.assertEqual(self.shell_reply(first)["content"]["status"], "error")
+        self.assertEqual(self.shell_reply(after)["content"]["status"], "ok")
+
     def wait_for_stream(self, msg_id, text, timeout=60):
         deadline = time.time() + timeout
         while time.time() < deadline:
