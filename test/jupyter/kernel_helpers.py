@@ -11,11 +11,14 @@ TIMEOUT = 60
 
 
 class KernelTestCase(unittest.TestCase):
-    """Starts one kernel per test class."""
+    """Starts one kernel per test class (in `kernel_cwd` when set)."""
+
+    kernel_cwd = None
 
     @classmethod
     def setUpClass(cls):
-        cls.km, cls.kc = start_new_kernel(kernel_name="transportlab", startup_timeout=TIMEOUT)
+        extra = {"cwd": cls.kernel_cwd} if cls.kernel_cwd else {}
+        cls.km, cls.kc = start_new_kernel(kernel_name="transportlab", startup_timeout=TIMEOUT, **extra)
 
     @classmethod
     def tearDownClass(cls):
