@@ -4,7 +4,6 @@ import { ready, tf } from '../src/core/backend.js';
 import { ArgumentError } from '../src/core/errors.js';
 import * as random from '../src/core/random.js';
 import { ACTIVATIONS, activate, adam, dense, loadParamsJSON, mlp, paramsToJSON, sgd, timeEmbedding, transpose2d, type Activation, type MLP } from '../src/nn/index.js';
-import { columnSums } from '../src/nn/wasmKernels.js';
 
 await ready();
 
@@ -98,11 +97,10 @@ test('the fast path runs on wasm only (blocked transpose kernel, dx as a plain p
   net.dispose();
 });
 
-test('transpose2d and the fused column sums match tf.transpose and tf.sum, also for shapes that are not multiples of the tile', () => {
+test('transpose2d matches tf.transpose, also for shapes that are not multiples of the 4 × 4 blocks', () => {
   for (const [r, c] of [[13, 29], [1, 5], [64, 8], [1000, 3]]) {
     const x = tf.tensor2d(random.normal(random.key(r * c), r * c), [r, c]);
     assert.deepEqual(data(tf.tidy(() => transpose2d(x))), data(tf.tidy(() => tf.transpose(x))));
-    assert.ok(relErr(data(tf.tidy(() => columnSums(x))), data(tf.tidy(() => tf.sum(x, 0)))) < 1e-6);
     x.dispose();
   }
 });

@@ -6,10 +6,11 @@
  * `transposeA`/`transposeB`, which the wasm backend runs ~10x slower than plain products, and
  * its `sum` over rows transposes first. Here the layer is one taped operation whose backward
  * pass transposes with a fast blocked kernel (./wasmKernels.ts) and uses plain products only:
- * dx = du · (Wᵀ), dW = (xᵀ) · du, db by a fused column sum. XNNPACK (the wasm backend's matrix
+ * dx = du · (Wᵀ), dW = (xᵀ) · du, db = 1ᵀ · du. XNNPACK (the wasm backend's matrix
  * library) repacks the right operand of every product, which costs about as much as a
  * transpose for a [4096, 256] operand, so when x has fewer columns than du (a first layer) dW
- * is computed as (duᵀ · x)ᵀ, packing only the narrow x. Each gradient is computed only when
+ * is computed as (duᵀ · x)ᵀ, packing only the narrow x; otherwise db reuses the packed du
+ * (XNNPACK operators are cached per right operand). Each gradient is computed only when
  * it is needed (a gradient w.r.t. x alone skips dW and db). The forward pass is one fused
  * product with the bias (`tf.fused.matMul`).
  *
@@ -27,7 +28,7 @@
  */
 import { tf } from '../core/backend.js';
 import { type Activation, activate, activationImpl } from './activations.js';
-import { columnSums, onWasm, transpose2d } from './wasmKernels.js';
+import { onWasm, transpose2d } from './wasmKernels.js';
 
 /**
  * The engine entry point behind `tf.customGrad` (public at run time, private in the type
@@ -77,7 +78,8 @@ export function dense(x: tf.Tensor2D, W: tf.Tensor2D, b: tf.Tensor1D, activation
       return {
         x: () => tf.matMul(du, transpose2d(Ws as tf.Tensor2D)),
         W: () => (narrowX ? transpose2d(tf.matMul(transpose2d(du), xs as tf.Tensor2D)) : tf.matMul(transpose2d(xs as tf.Tensor2D), du)),
-        b: () => columnSums(du),
+        // 1ᵀ du: when dW = xᵀ du was computed just before, du is already packed
+        b: () => tf.reshape(tf.matMul(tf.ones([1, du.shape[0]]) as tf.Tensor2D, du), [du.shape[1]]),
       };
     },
   }) as tf.Tensor2D;

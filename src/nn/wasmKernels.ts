@@ -2,8 +2,8 @@
  * Host-side kernels for the wasm backend of TensorFlow.js, written in JavaScript over the
  * backend's heap (no copies): a fast 2-D transpose, registered as a TensorFlow.js kernel (so
  * tensors, `tidy`, memory accounting and profiling behave as for built-in ops), and helpers to
- * read tensor values and to compute a new tensor in one fused pass (optimiser updates, column
- * sums). On other backends the same functions fall back to read-backs and uploads.
+ * read tensor values and to compute a new tensor in one fused pass (optimiser updates). On
+ * other backends the same functions fall back to read-backs and uploads.
  *
  * Measured on the project's machine (TF.js 4.22, wasm SIMD, one thread): `tf.transpose` of a
  * [4096, 256] float32 matrix takes ~6.5 ms and `tf.matMul` with `transposeA`/`transposeB`
@@ -110,17 +110,4 @@ export function hostValues(t: tf.Tensor): Float32Array {
 export function transpose2d(x: tf.Tensor2D): tf.Tensor2D {
   if (!onWasm() || x.dtype !== 'float32') return tf.transpose(x);
   return tf.engine().runKernel(TRANSPOSE, { x }) as tf.Tensor2D;
-}
-
-/** The column sums Σᵢ x[i, j] of a float32 matrix [rows, cols] → [cols], accumulated in float64. Not differentiable. */
-export function columnSums(x: tf.Tensor2D): tf.Tensor1D {
-  const [rows, cols] = x.shape;
-  const acc = new Float64Array(cols);
-  return computeTensor([cols], [x], (out, xv) => {
-    for (let i = 0; i < rows; i++) {
-      const r = i * cols;
-      for (let j = 0; j < cols; j++) acc[j] += xv[r + j];
-    }
-    out.set(acc);
-  }) as tf.Tensor1D;
 }
