@@ -48,6 +48,7 @@ export class Kernel {
   private running?: RequestContext;
   private readonly history: HistoryEntry[] = [];
   private readonly originalWrite = { stdout: process.stdout.write.bind(process.stdout), stderr: process.stderr.write.bind(process.stderr) };
+  private pendingStream?: { parent: Message; name: 'stdout' | 'stderr'; text: string };
   private readonly onSigint = () => this.interrupt();
   /** Errors of async work nobody awaits go to the stderr of the cell that owns it; the kernel stays up. */
   private readonly onAsyncError = (e: unknown) => {
@@ -78,7 +79,7 @@ export class Kernel {
       ((chunk: string | Uint8Array, encoding?: BufferEncoding | ((e?: Error) => void), cb?: (e?: Error) => void) => {
         const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
         const ctx = currentContext();
-        if (ctx) this.publish(ctx.parent, 'stream', { name, text });
+        if (ctx) this.writeStream(ctx.parent, name, text);
         else this.originalWrite[name](text);
         (typeof encoding === 'function' ? encoding : cb)?.();
         return true;
@@ -95,8 +96,36 @@ export class Kernel {
     this.log(`started (session ${this.session})`);
   }
 
-  /** Sends an IOPub message with `parent` as parent header. */
+  /**
+   * Buffers stream text: consecutive writes to the same stream of the same request become one
+   * `stream` message, sent at the next turn of the event loop (as ipykernel's OutStream flushes),
+   * before any other message, or when 64 KiB have accumulated.
+   */
+  private writeStream(parent: Message, name: 'stdout' | 'stderr', text: string): void {
+    const p = this.pendingStream;
+    if (p && p.parent === parent && p.name === name) p.text += text;
+    else {
+      this.flushStream();
+      this.pendingStream = { parent, name, text };
+      setImmediate(() => this.flushStream());
+    }
+    if (this.pendingStream!.text.length >= 65536) this.flushStream();
+  }
+
+  private flushStream(): void {
+    const p = this.pendingStream;
+    if (!p) return;
+    this.pendingStream = undefined;
+    this.sendIopub(p.parent, 'stream', { name: p.name, text: p.text });
+  }
+
+  /** Sends an IOPub message with `parent` as parent header (after any buffered stream text). */
   private publish(parent: Message | undefined, msgType: string, content: Record<string, unknown>, extras: PublishExtras = {}): void {
+    this.flushStream();
+    this.sendIopub(parent, msgType, content, extras);
+  }
+
+  private sendIopub(parent: Message | undefined, msgType: string, content: Record<string, unknown>, extras: PublishExtras = {}): void {
     void this.sockets.send('iopub', {
       identities: [Buffer.from(`kernel.${this.session}.${msgType}`)],
       header: newHeader(msgType, this.session),
@@ -112,6 +141,7 @@ export class Kernel {
   }
 
   private reply(channel: Channel, parent: Message, msgType: string, content: Record<string, unknown>): void {
+    this.flushStream();
     void this.sockets.send(channel, { identities: parent.identities, header: newHeader(msgType, this.session), parent_header: parent.header, metadata: {}, content, buffers: [] });
   }
 
@@ -279,6 +309,7 @@ export class Kernel {
     process.off('unhandledRejection', this.onAsyncError);
     process.off('uncaughtException', this.onAsyncError);
     setPublisher(undefined);
+    this.flushStream();
     await this.sockets.close();
     process.stdout.write = this.originalWrite.stdout as typeof process.stdout.write;
     process.stderr.write = this.originalWrite.stderr as typeof process.stderr.write;

@@ -102,6 +102,16 @@ class RobustnessTests(KernelTestCase):
         self.assertGreater(partial["length"], 0)
         self.assertLess(partial["length"], 50_000_000)
 
+    def test_many_writes_are_coalesced_in_order(self):
+        code = "for (let i = 0; i < 20000; i++) console.log(`line ${i}`); display.text('between'); console.error('err'); console.log('last')"
+        reply, msgs = self.execute(code)
+        self.assertEqual(reply["content"]["status"], "ok")
+        kinds = [(m["msg_type"], m["content"].get("name")) for m in msgs if m["msg_type"] in ("stream", "display_data")]
+        stdout_before = "".join(m["content"]["text"] for m in msgs[: [m["msg_type"] for m in msgs].index("display_data")] if m["msg_type"] == "stream")
+        self.assertEqual(stdout_before, "".join(f"line {i}\n" for i in range(20000)))
+        self.assertLess(len(kinds), 20, "20000 writes travel in a few messages")
+        self.assertEqual(kinds[-3:], [("display_data", None), ("stream", "stderr"), ("stream", "stdout")])
+
     def test_async_output_goes_to_the_cell_that_started_it(self):
         id_a = self.kc.execute("setTimeout(() => console.log('late output of A'), 700); 'A done'")
         self.shell_reply(id_a)
