@@ -16,7 +16,7 @@ test('messages with a wrong key, no signature or tampered content are not execut
   await runUnittest(t, 'test_security');
 });
 
-test('install --prefix writes the kernelspec with logos; uninstall removes it', () => {
+test('install --prefix/--user writes the kernelspec with logos; uninstall removes it', () => {
   const { prefix, cleanup } = kernelPrefix();
   try {
     const dir = join(prefix, 'share', 'jupyter', 'kernels', 'transportlab');
@@ -34,6 +34,12 @@ test('install --prefix writes the kernelspec with logos; uninstall removes it', 
     const listed = cli(['uninstall', '--prefix', prefix]);
     assert.equal(listed.status, 0, listed.stderr);
     assert.ok(!existsSync(dir));
+    // --user goes to Jupyter's data directory (here redirected by JUPYTER_DATA_DIR)
+    const env = { ...process.env, JUPYTER_DATA_DIR: join(prefix, 'data') };
+    assert.equal(cli(['install', '--user'], env).status, 0);
+    assert.ok(existsSync(join(prefix, 'data', 'kernels', 'transportlab', 'kernel.json')));
+    assert.equal(cli(['uninstall', '--user'], env).status, 0);
+    assert.ok(!existsSync(join(prefix, 'data', 'kernels', 'transportlab')));
     const both = cli(['install', '--prefix', prefix, '--user']);
     assert.equal(both.status, 2, 'two scopes at once is an argument error');
     assert.match(both.stderr, /at most one of --user, --sys-prefix, --prefix/);

@@ -16,9 +16,9 @@ export const CLI = join(ROOT, 'dist', 'cli', 'main.js');
 export const PYTHON = '/usr/bin/python3';
 
 /** Runs the compiled CLI; returns its result (asserting the build exists). */
-export function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
+export function cli(args: string[], env: NodeJS.ProcessEnv = process.env): { status: number | null; stdout: string; stderr: string } {
   assert.ok(existsSync(CLI), `${CLI} is missing: run npm run build first`);
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
