@@ -134,6 +134,7 @@ async function main(): Promise<void> {
       for (const [id, v] of Object.entries(run.workloads)) {
         const byThreads = torch.get(id) ?? new Map<number, Timing[]>();
         byThreads.set(run.threads, [...(byThreads.get(run.threads) ?? []), { median: v.median_ms, min: v.min_ms, sanity: v.check as Record<string, number> }]);
+        console.log(`torch ${`${id} ${run.threads}T`.padEnd(12)} median ${v.median_ms.toFixed(3)} ms  min ${v.min_ms.toFixed(3)} ms  ${sanityText(v.check)}`);
         torch.set(id, byThreads);
       }
     }

@@ -32,8 +32,8 @@ export interface Phi4Options {
 
 /**
  * The 2-D φ⁴ target log p = −S (unnormalised; log Z unknown), with a TensorFlow.js log density
- * (periodic shifts by slicing and concatenation) and a fused host action and gradient over
- * precomputed neighbour tables.
+ * (periodic shifts by slicing and concatenation) and a fused host action and gradient (the
+ * SIMD kernel when L is a multiple of 4, else a loop over precomputed neighbour tables).
  *
  * @throws ArgumentError for a non-integer or non-positive L, non-finite m², or λ < 0 (or λ = 0
  *   with m² ≤ 0, which is not normalisable).
