@@ -98,3 +98,12 @@ test('bad arguments name the argument', () => {
   assert.throws(() => random.bernoulli(random.key(0), 3, 2), /p: expected a probability/);
   assert.throws(() => random.categorical(random.key(0), [0, 1, 2], 2), /logits: expected a multiple of rows/);
 });
+
+test('uniform stays inside the open interval even where float32 rounding reaches an end point', () => {
+  // lo + w·u rounds to hi for u within 2^-25 of 1; with a narrow float32 interval that is frequent.
+  const lo = 1;
+  const hi = 1 + 2 ** -20;
+  const x = random.uniform(random.key(3), 100_000, lo, hi);
+  for (const v of x) assert.ok(v > lo && v < hi, `${v} outside (${lo}, ${hi})`);
+  assert.throws(() => random.uniform(random.key(3), 1, 1, 1 + 1e-9), /room inside/);
+});

@@ -174,10 +174,18 @@ export function normal(k: Key, n: number, out?: Float32Array): Float32Array {
 export function uniform(k: Key, n: number, lo = 0, hi = 1, out?: Float32Array): Float32Array {
   checkNonNegativeInt('n', n);
   if (!(hi > lo)) throw new ArgumentError('hi', `a number > lo = ${lo}`, hi);
+  const mid = Math.fround(lo + (hi - lo) / 2);
+  if (!(mid > lo && mid < hi)) throw new ArgumentError('hi', `a float32 interval (lo, hi) with room inside (lo = ${lo})`, hi);
   const o = out ?? new Float32Array(n);
   const s = new Stream(k);
   const w = hi - lo;
-  for (let i = 0; i < n; i++) o[i] = lo + w * s.uniform();
+  // Rounding lo + w·u to float32 can land on an end point; redraw then, so the interval stays open.
+  for (let i = 0; i < n; i++) {
+    let v: number;
+    do v = Math.fround(lo + w * s.uniform());
+    while (v <= lo || v >= hi);
+    o[i] = v;
+  }
   return o;
 }
 
