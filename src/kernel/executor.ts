@@ -40,6 +40,9 @@ const tslabExecutor = requireTslab('./dist/executor.js') as {
 const tslabJupyter = requireTslab('./dist/jupyter.js') as { lastWriteDisplayData: ((content: object, update: boolean) => void) | null };
 const { printQuickInfo } = requireTslab('./dist/inspect.js') as { printQuickInfo(info: TS.QuickInfo): string };
 
+/** The version of the TypeScript compiler that converts cells (tslab's). */
+export const TYPESCRIPT_VERSION: string = ts.version;
+
 /** The error a cell ends with after an interrupt. */
 export class Interrupted extends Error {
   override readonly name = 'Interrupted';

@@ -13,11 +13,14 @@
  * @module
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setAmbientSignal } from '../core/loop.js';
 import { comms } from './comm.js';
 import { newContext, runInContext, setPublisher, currentContext, type PublishExtras, type RequestContext } from './context.js';
 import { isDisplayHandle, mimeBundle } from './display.js';
-import { CellExecutor, Interrupted, errorResult, type CellResult } from './executor.js';
+import { CellExecutor, Interrupted, TYPESCRIPT_VERSION, errorResult, type CellResult } from './executor.js';
+import { PACKAGE_ROOT } from './paths.js';
 import { KernelSockets, type Channel, type Logger } from './sockets.js';
 import { PROTOCOL_VERSION, newHeader, readConnectionFile, type ConnectionInfo, type Message } from './wire.js';
 
@@ -214,10 +217,10 @@ export class Kernel {
       status: 'ok',
       protocol_version: PROTOCOL_VERSION,
       implementation: 'transportlab',
-      implementation_version: '0.1.0',
+      implementation_version: (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version,
       language_info: {
         name: 'typescript',
-        version: '5.0',
+        version: TYPESCRIPT_VERSION,
         mimetype: 'text/typescript',
         file_extension: '.ts',
         codemirror_mode: { mode: 'typescript', name: 'javascript', typescript: true },
