@@ -337,7 +337,13 @@ test('parameters survive a JSON round trip; malformed JSON is rejected with Argu
   x.dispose();
 });
 
-test('the number of tensors stays flat over 200 training steps (Adam with clipping, fast dense path)', () => {
+test('the number of tensors stays flat over 200 training steps; building and disposing a network and an optimiser leaves nothing', () => {
+  const start = tf.memory().numTensors;
+  const probe = mlp(random.key(30), [3, 8, 2]);
+  adam(probe.params).dispose();
+  sgd(probe.params, { momentum: 0.9 }).dispose();
+  probe.dispose();
+  assert.equal(tf.memory().numTensors, start);
   const net = mlp(random.key(31), [3, 32, 32, 2]);
   const opt = adam(net.params, { clipNorm: 1 });
   const x = tf.randomNormal([64, 3], 0, 1, 'float32', 3) as tf.Tensor2D;
