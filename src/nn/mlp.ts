@@ -1,5 +1,7 @@
 /**
- * Multilayer perceptrons: the networks every generative model of transportlab trains.
+ * Multilayer perceptrons: the networks every generative model of transportlab trains. Their
+ * layers are the fast dense layer of ./dense.ts (plain products and a hand-written backward
+ * pass on wasm, any order of gradient).
  *
  * @module
  */
@@ -50,21 +52,22 @@ export function mlp(key: Key, sizes: number[], opts: { activation?: Activation; 
 
   const k = sizes.length - 1;
   const keys = split(key, 2 * k);
+  const draw = (kk: Key, n: number, bound: number, scale: number): Float32Array => {
+    const v = uniform(kk, n, -bound, bound);
+    if (scale !== 1) for (let j = 0; j < n; j++) v[j] *= scale;
+    return v;
+  };
   const params: tf.Variable[] = [];
-  // tf.variable copies its initial value; tidy frees the temporaries (it never frees variables).
+  // A variable keeps its initial tensor's data; tidy releases the initial tensors (never variables).
   tf.tidy(() => {
-  for (let i = 0; i < k; i++) {
-    const [nIn, nOut] = [sizes[i], sizes[i + 1]];
-    const bound = 1 / Math.sqrt(nIn);
-    const scale = i === k - 1 ? finalScale : 1;
-    const draw = (kk: Key, n: number): Float32Array => {
-      const v = uniform(kk, n, -bound, bound);
-      if (scale !== 1) for (let j = 0; j < n; j++) v[j] *= scale;
-      return v;
-    };
-    params.push(tf.variable(tf.tensor2d(draw(keys[2 * i], nIn * nOut), [nIn, nOut]), true, uniqueVariableName(`${name}.W${i + 1}`)));
-    params.push(tf.variable(tf.tensor1d(draw(keys[2 * i + 1], nOut)), true, uniqueVariableName(`${name}.b${i + 1}`)));
-  }
+    for (let i = 0; i < k; i++) {
+      const [nIn, nOut] = [sizes[i], sizes[i + 1]];
+      const bound = 1 / Math.sqrt(nIn);
+      const scale = i === k - 1 ? finalScale : 1;
+      const W = tf.tensor2d(draw(keys[2 * i], nIn * nOut, bound, scale), [nIn, nOut]);
+      params.push(tf.variable(W, true, uniqueVariableName(`${name}.W${i + 1}`)));
+      params.push(tf.variable(tf.tensor1d(draw(keys[2 * i + 1], nOut, bound, scale)), true, uniqueVariableName(`${name}.b${i + 1}`)));
+    }
   });
   return {
     sizes: [...sizes],
