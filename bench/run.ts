@@ -14,7 +14,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir, cpus } from 'node:os';
+import { tmpdir, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
@@ -24,6 +24,8 @@ import type { Workload } from './workload.js';
 interface Timing {
   median: number;
   min: number;
+  /** Median process CPU time per call (all threads), ms: near the wall time on an idle machine. */
+  cpu?: number;
   sanity: Record<string, number>;
 }
 
@@ -64,14 +66,18 @@ async function timeOurs(w: Workload, repsOverride?: number, warmupOverride?: num
     for (let i = 0; i < warmup; i++) await inst.call();
     const before = tf.memory().numTensors;
     const times: number[] = [];
+    const cpu: number[] = [];
     for (let i = 0; i < reps; i++) {
+      const c0 = process.cpuUsage();
       const t0 = performance.now();
       await inst.call();
       times.push(performance.now() - t0);
+      const c = process.cpuUsage(c0);
+      cpu.push((c.user + c.system) / 1000);
     }
     const after = tf.memory().numTensors;
     if (after > before) throw new Error(`${w.id}: tf.memory().numTensors grew from ${before} to ${after} over ${reps} calls (a leak)`);
-    return { median: median(times), min: Math.min(...times), sanity: inst.sanity?.(reps) ?? {} };
+    return { median: median(times), min: Math.min(...times), cpu: median(cpu), sanity: inst.sanity?.(reps) ?? {} };
   } finally {
     inst.dispose?.();
   }
@@ -114,6 +120,7 @@ async function main(): Promise<void> {
   for (const [name, v] of [['--reps', o.reps], ['--warmup', o.warmup], ['--rounds', o.rounds]] as const) {
     if (v !== undefined && !(Number.isInteger(v) && v >= (name === '--warmup' ? 0 : 1))) program.error(`${name}: expected a positive integer, got ${v}`);
   }
+  const startLoad = loadavg().map((v) => v.toFixed(2)).join(' ');
   const backend = await ready();
   const workloads = await loadWorkloads(o.only.split(',').filter(Boolean));
   const refIds = [...new Set(workloads.map((w) => w.reference ?? w.id))];
@@ -127,7 +134,7 @@ async function main(): Promise<void> {
     for (const w of workloads) {
       const t = await timeOurs(w, o.reps, o.warmup);
       ours.set(w.id, [...(ours.get(w.id) ?? []), t]);
-      console.log(`ours  ${w.id.padEnd(12)} median ${t.median.toFixed(3)} ms  min ${t.min.toFixed(3)} ms  ${sanityText(t.sanity)}`);
+      console.log(`ours  ${w.id.padEnd(12)} median ${t.median.toFixed(3)} ms  min ${t.min.toFixed(3)} ms  (CPU ${t.cpu!.toFixed(3)} ms)  ${sanityText(t.sanity)}`);
     }
     if (!torchOk) continue;
     for (const run of runTorch(refIds, o.torchThreads, o.reps)) {
@@ -140,9 +147,11 @@ async function main(): Promise<void> {
     }
   }
   const combine = (ts?: Timing[]): Timing | undefined =>
-    ts && ts.length ? { median: median(ts.map((t) => t.median)), min: Math.min(...ts.map((t) => t.min)), sanity: ts[ts.length - 1].sanity } : undefined;
+    ts && ts.length
+      ? { median: median(ts.map((t) => t.median)), min: Math.min(...ts.map((t) => t.min)), cpu: ts[0].cpu === undefined ? undefined : median(ts.map((t) => t.cpu!)), sanity: ts[ts.length - 1].sanity }
+      : undefined;
 
-  const head = ['workload', 'what', 'threads', 'ours median (min) ms', 'PyTorch median (min) ms, same threads', 'ratio PyTorch / ours', 'ours sanity', 'PyTorch sanity'];
+  const head = ['workload', 'what', 'threads', 'ours median (min) ms', 'ours CPU ms', 'PyTorch median (min) ms, same threads', 'ratio PyTorch / ours', 'ours sanity', 'PyTorch sanity'];
   const rows = workloads.map((w) => {
     const mine = combine(ours.get(w.id));
     const ref = w.reference ?? w.id;
@@ -153,6 +162,7 @@ async function main(): Promise<void> {
       w.title,
       String(threads),
       fmt(mine),
+      mine?.cpu === undefined ? '—' : mine.cpu.toFixed(2),
       fmt(theirs),
       ratio(theirs, mine),
       sanityText(mine?.sanity ?? {}),
@@ -163,7 +173,7 @@ async function main(): Promise<void> {
   const extra = refIds.flatMap((id) =>
     threadCounts
       .filter((c) => !workloads.some((w) => (w.reference ?? w.id) === id && (w.threads ?? 1) === c))
-      .map((c) => [id, `PyTorch only (${c} threads)`, String(c), '—', fmt(combine(torch.get(id)?.get(c))), '—', '', sanityText(combine(torch.get(id)?.get(c))?.sanity ?? {})]),
+      .map((c) => [id, `PyTorch only (${c} threads)`, String(c), '—', '—', fmt(combine(torch.get(id)?.get(c))), '—', '', sanityText(combine(torch.get(id)?.get(c))?.sanity ?? {})]),
   );
   if (torchOk) rows.push(...extra);
   const cpu = cpus()[0]?.model ?? '?';
@@ -171,7 +181,9 @@ async function main(): Promise<void> {
   const table = [
     `Benchmark ${stamp}: ours on TensorFlow.js backend "${backend}" (Node ${process.version}); PyTorch ${torchOk ? `threads ${o.torchThreads}` : 'not run'}; CPU ${cpu}, ${cpus().length} cores.`,
     `Command: npm run bench -- ${process.argv.slice(2).join(' ')}`.trimEnd(),
-    `Times: median (min) over ${o.rounds > 1 ? `${o.rounds} alternating rounds (median of medians, min of mins)` : 'the timed calls'}; ratio = PyTorch / ours (> 1: ours faster).`,
+    `Times: median (min) over ${o.rounds > 1 ? `${o.rounds} alternating rounds (median of medians, min of mins)` : 'the timed calls'}; ratio = PyTorch / ours (> 1: ours faster), for the medians (the mins).`,
+    `"ours CPU": median process CPU time per call (all threads); far below the wall time means the machine was busy with other work.`,
+    `Load average at the start / end: ${startLoad} / ${loadavg().map((v) => v.toFixed(2)).join(' ')}.`,
     '',
     `| ${head.join(' | ')} |`,
     `| ${head.map(() => '---').join(' | ')} |`,
