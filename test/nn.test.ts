@@ -285,6 +285,13 @@ test('optimisers and networks reject bad arguments with ArgumentError', () => {
   assert.throws(() => net.apply(wrong), /x: expected a float32 tensor of shape \[n, 3\]/);
   const ints = tf.zeros([5, 3], 'int32') as tf.Tensor2D;
   assert.throws(() => net.apply(ints), ArgumentError);
+  const [W, b] = net.params as [tf.Variable<tf.Rank.R2>, tf.Variable<tf.Rank.R1>];
+  assert.throws(() => dense(wrong, W, b), /x: expected a float32 tensor of shape \[n, 3\]/);
+  assert.throws(() => dense(ints, W, net.params[3] as tf.Tensor1D), ArgumentError);
+  const x3 = tf.zeros([5, 3]) as tf.Tensor2D;
+  assert.throws(() => dense(x3, W, net.params[3] as tf.Tensor1D), /b: expected a float32 tensor of shape \[4\]/);
+  assert.throws(() => dense(x3, b as unknown as tf.Tensor2D, b), /W: expected a float32 matrix/);
+  x3.dispose();
   tf.dispose([wrong, ints]);
   net.dispose();
   theta.dispose();

@@ -27,6 +27,7 @@
  * @module
  */
 import { tf } from '../core/backend.js';
+import { ArgumentError } from '../core/errors.js';
 import { type Activation, activate, activationImpl } from './activations.js';
 import { onWasm, transpose2d } from './wasmKernels.js';
 
@@ -51,8 +52,18 @@ function firstOrderOnly(): boolean {
 /**
  * y = act(x W + b) for x [n, nIn], W [nIn, nOut], b [nOut]; no activation when `activation`
  * is undefined. Differentiable to any order w.r.t. x, W and b (see the module notes for how).
+ * Throws an {@link ArgumentError} on shapes that do not fit or non-float32 inputs.
  */
 export function dense(x: tf.Tensor2D, W: tf.Tensor2D, b: tf.Tensor1D, activation?: Activation): tf.Tensor2D {
+  const shape = (t: unknown) => (t instanceof tf.Tensor ? `${t.dtype} tensor of shape [${t.shape}]` : t);
+  if (!(W instanceof tf.Tensor) || W.rank !== 2 || W.dtype !== 'float32') throw new ArgumentError('W', 'a float32 matrix [nIn, nOut]', shape(W));
+  const [nIn, nOut] = W.shape;
+  if (!(x instanceof tf.Tensor) || x.rank !== 2 || x.shape[1] !== nIn || x.dtype !== 'float32') {
+    throw new ArgumentError('x', `a float32 tensor of shape [n, ${nIn}]`, shape(x));
+  }
+  if (!(b instanceof tf.Tensor) || b.rank !== 1 || b.shape[0] !== nOut || b.dtype !== 'float32') {
+    throw new ArgumentError('b', `a float32 tensor of shape [${nOut}]`, shape(b));
+  }
   if (!onWasm() || !firstOrderOnly()) {
     const u = tf.add(tf.matMul(x, W), b) as tf.Tensor2D;
     return activation === undefined ? u : activate(u, activation);
