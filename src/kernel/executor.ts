@@ -9,7 +9,7 @@
  *   lives: paths under `<cwd>/node_modules` that do not exist are served from the package's own
  *   directory, and `require` falls back to the package's `node_modules`;
  * - every `await` in a cell becomes a checkpoint: after an interrupt the cell stops at its next
- *   await with an {@link Interrupted} error;
+ *   await with an {@link Interrupted} error (SIGINT during synchronous code stops it at once);
  * - `display` is a global (typed for the converter too);
  * - is_complete also answers "invalid" for code that does not parse.
  *
@@ -194,6 +194,8 @@ export class CellExecutor {
     const { hasValue, value, errors, diagnostics } = this.capture;
     if (ok) return { status: 'ok', hasValue, value };
     if (diagnostics.length > 0) return { status: 'error', ename: 'TypeScriptError', evalue: diagnostics[0], traceback: diagnostics };
+    // SIGINT during the synchronous part of a cell (the VM runs it with breakOnSigint)
+    if ((errors[0] as { code?: string } | undefined)?.code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED') return errorResult(new Interrupted());
     return errorResult(errors[0]);
   }
 

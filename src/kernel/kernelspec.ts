@@ -5,8 +5,9 @@
  * - `--sys-prefix`: `sys.prefix/share/jupyter/kernels` of `/usr/bin/python3`,
  * - `--prefix P`: `P/share/jupyter/kernels`.
  *
- * The kernel is started as `node <package>/dist/cli/main.js kernel --connection-file F` with
- * interrupts sent as messages (interrupt_request on the control channel).
+ * The kernel is started as `node <package>/dist/cli/main.js kernel --connection-file F`;
+ * Jupyter interrupts it with SIGINT, which stops synchronous code too (an interrupt_request on the
+ * control channel can only be read once the cell yields to the event loop).
  *
  * @module
  */
@@ -53,7 +54,7 @@ export function kernelJson(): Record<string, unknown> {
     argv: [process.execPath, join(PACKAGE_ROOT, 'dist', 'cli', 'main.js'), 'kernel', '--connection-file', '{connection_file}'],
     display_name: 'TypeScript (transportlab)',
     language: 'typescript',
-    interrupt_mode: 'message',
+    interrupt_mode: 'signal', // SIGINT also breaks synchronous loops; interrupt_request messages work too
     metadata: { transportlab: { packageRoot: PACKAGE_ROOT } },
   };
 }

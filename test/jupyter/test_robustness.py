@@ -1,7 +1,8 @@
 """Robustness with a real client: 100 failing cells in a row then a working one; interrupts
-(interrupt_request through the kernel manager, and SIGINT) during 60-second loops, including a
-transportlab MCMC run that stops with its partial trace; output of async work routed to the
-cell that started it."""
+(interrupt_request on the control channel, the kernel manager's interrupt, SIGINT) during
+60-second loops, asynchronous and synchronous, including a transportlab MCMC run that stops with
+its partial trace; queued cells aborted after an error; stream coalescing; output of async work
+routed to the cell that started it."""
 import signal
 import time
 
@@ -66,8 +67,11 @@ class RobustnessTests(KernelTestCase):
 
     def interrupted(self, code, started_text, interrupt):
         msg_id = self.kc.execute(code)
-        self.wait_for_stream(msg_id, started_text)
-        time.sleep(0.5)
+        if started_text:
+            self.wait_for_stream(msg_id, started_text)
+            time.sleep(0.5)
+        else:  # synchronous code: nothing is sent until it ends, so give it time to start
+            time.sleep(3)
         t0 = time.time()
         interrupt()
         reply = self.shell_reply(msg_id, timeout=10)
@@ -77,25 +81,40 @@ class RobustnessTests(KernelTestCase):
         self.assertLess(elapsed, 3.0)
         return elapsed
 
+    def send_interrupt_request(self):
+        msg = self.kc.session.msg("interrupt_request", {})
+        self.kc.control_channel.send(msg)
+        reply = self.kc.get_control_msg(timeout=10)
+        self.assertEqual(reply["header"]["msg_type"], "interrupt_reply")
+        self.assertEqual(reply["parent_header"]["msg_id"], msg["header"]["msg_id"])
+        self.assertEqual(reply["content"]["status"], "ok")
+
     def test_interrupt_request_stops_a_60_second_loop(self):
-        self.interrupted(LOOP_60S, "loop started", self.km.interrupt_kernel)
+        self.interrupted(LOOP_60S, "loop started", self.send_interrupt_request)
         first = int(self.result_text("(globalThis as any).ticks"))
         self.assertGreater(first, 10)
         time.sleep(0.3)
         self.assertEqual(int(self.result_text("(globalThis as any).ticks")), first, "the loop kept running after the interrupt")
 
-    def test_sigint_stops_a_60_second_loop(self):
-        self.interrupted(LOOP_60S, "loop started", lambda: self.km.signal_kernel(signal.SIGINT))
+    def test_kernel_manager_interrupt_stops_a_60_second_loop(self):
+        # the kernelspec's interrupt mode is 'signal': the manager sends SIGINT
+        self.assertEqual(self.km.kernel_spec.interrupt_mode, "signal")
+        self.interrupted(LOOP_60S, "loop started", self.km.interrupt_kernel)
         first = int(self.result_text("(globalThis as any).ticks"))
         time.sleep(0.3)
         self.assertEqual(int(self.result_text("(globalThis as any).ticks")), first)
+
+    def test_sigint_stops_a_synchronous_60_second_loop(self):
+        code = "const t0 = Date.now(); while (Date.now() - t0 < 60_000) {}"
+        self.interrupted(code, None, lambda: self.km.signal_kernel(signal.SIGINT))
+        self.assertEqual(self.result_text("'alive'"), "'alive'")
 
     def test_interrupt_cuts_a_wait_that_never_ends(self):
         self.interrupted("console.log('waiting'); await new Promise(() => {});", "waiting", self.km.interrupt_kernel)
         self.assertEqual(self.result_text("'still alive'"), "'still alive'")
 
     def test_interrupt_stops_a_transportlab_run_with_partial_results(self):
-        self.interrupted(MCMC_60S, "sampling started", self.km.interrupt_kernel)
+        self.interrupted(MCMC_60S, "sampling started", self.send_interrupt_request)
         text = self.result_text("JSON.stringify((globalThis as any).partial)")
         partial = __import__("json").loads(text.strip("'"))
         self.assertTrue(partial["aborted"])
