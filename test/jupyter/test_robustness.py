@@ -132,7 +132,7 @@ class RobustnessTests(KernelTestCase):
         self.assertEqual(kinds[-3:], [("display_data", None), ("stream", "stderr"), ("stream", "stdout")])
 
     def test_async_output_goes_to_the_cell_that_started_it(self):
-        id_a = self.kc.execute("setTimeout(() => console.log('late output of A'), 700); 'A done'")
+        id_a = self.kc.execute("setTimeout(() => { console.log('late output of A'); display.markdown('late display of A'); }, 700); 'A done'")
         self.shell_reply(id_a)
         id_b = self.kc.execute("await new Promise((r) => setTimeout(r, 1500)); console.log('output of B'); 'B done'")
         self.shell_reply(id_b)
@@ -140,3 +140,6 @@ class RobustnessTests(KernelTestCase):
         streams = {m["content"]["text"].strip(): m["parent_header"].get("msg_id") for m in msgs if m["msg_type"] == "stream"}
         self.assertEqual(streams.get("late output of A"), id_a)
         self.assertEqual(streams.get("output of B"), id_b)
+        [late_display] = [m for m in msgs if m["msg_type"] == "display_data"]
+        self.assertEqual(late_display["content"]["data"]["text/markdown"], "late display of A")
+        self.assertEqual(late_display["parent_header"]["msg_id"], id_a)
