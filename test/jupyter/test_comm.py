@@ -2,6 +2,7 @@
 target registered in a cell, messages echoed with and without binary buffers, comm_info,
 comm_close both ways, an unknown target, and a kernel-initiated comm_open with buffers."""
 import struct
+import time
 import uuid
 
 from kernel_helpers import KernelTestCase
@@ -64,6 +65,22 @@ class CommTests(KernelTestCase):
         self.assertIn('closed with {"bye":true}', "".join(m["content"]["text"] for m in streams))
         info = self.shell_reply(self.kc.comm_info())
         self.assertNotIn(comm_id, info["content"]["comms"])
+
+    def test_comm_messages_are_handled_while_a_cell_awaits(self):
+        reply, _ = self.execute(ECHO_TARGET.replace("'echo'", "'echo2'"))
+        self.assertEqual(reply["content"]["status"], "ok", reply["content"])
+        comm_id = uuid.uuid4().hex
+        self.iopub_until_idle(self.send_shell("comm_open", {"comm_id": comm_id, "target_name": "echo2", "data": {}}))
+        long_cell = self.kc.execute("await new Promise((r) => setTimeout(r, 3000)); 'slow cell done'")
+        t0 = time.time()
+        mid = self.send_shell("comm_msg", {"comm_id": comm_id, "data": {"live": True}}, [b"\x05"])
+        [echo] = self.comm_msgs(mid, "comm_msg")
+        self.assertLess(time.time() - t0, 2.0, "the comm was served during the 3-second cell")
+        self.assertEqual(echo["content"]["data"], {"echo": {"live": True}, "sizes": [1]})
+        # the echo came back while the cell was still running: its reply is still to come
+        first_reply = self.kc.get_shell_msg(timeout=10)
+        self.assertEqual(first_reply["parent_header"]["msg_id"], long_cell)
+        self.assertEqual(first_reply["content"]["status"], "ok")
 
     def test_unknown_target_is_closed(self):
         comm_id = uuid.uuid4().hex
