@@ -5,19 +5,38 @@
  *
  *   γ̂_t = (1/n) Σ_{i=0}^{n−1−t} (x_i − x̄)(x_{i+t} − x̄),   t = 0..n−1
  *
- * (the biased estimator, as in ArviZ's `autocov` and Stan). O(n log n), float64 throughout.
+ * (the biased estimator, as in ArviZ's `autocov` and Stan). O(n log n), float64 throughout;
+ * many series of one length (the chains of an ESS) share buffers, twiddle tables and FFTs.
  *
  * @module
  */
 import { ArgumentError } from '../core/errors.js';
 
-/** In-place iterative radix-2 Cooley–Tukey FFT of (re, im), length a power of two; `inverse` omits the 1/m factor. */
-function fft(re: Float64Array, im: Float64Array, inverse: boolean): void {
+/** cos and sin of the FFT twiddle angles ±2πk/len, stage by stage (len = 2, 4, …, m; k < len/2 at offset len/2 − 1). */
+interface Twiddles {
+  cos: Float64Array;
+  sin: Float64Array;
+}
+
+function twiddles(m: number, inverse: boolean): Twiddles {
+  const w: Twiddles = { cos: new Float64Array(m), sin: new Float64Array(m) };
+  const sign = inverse ? 1 : -1;
+  for (let len = 2; len <= m; len <<= 1) {
+    const ang = (sign * 2 * Math.PI) / len;
+    const half = len >> 1;
+    for (let k = 0; k < half; k++) {
+      w.cos[half - 1 + k] = Math.cos(ang * k);
+      w.sin[half - 1 + k] = Math.sin(ang * k);
+    }
+  }
+  return w;
+}
+
+/** In-place iterative radix-2 Cooley–Tukey FFT of (re, im), length m a power of two, with m's bit-reversal permutation and the twiddles of its direction (the inverse omits the 1/m factor). */
+function fft(re: Float64Array, im: Float64Array, rev: Uint32Array, w: Twiddles): void {
   const m = re.length;
-  for (let i = 1, j = 0; i < m; i++) {
-    let bit = m >> 1;
-    for (; j & bit; bit >>= 1) j ^= bit;
-    j ^= bit;
+  for (let i = 1; i < m; i++) {
+    const j = rev[i];
     if (i < j) {
       let t = re[i];
       re[i] = re[j];
@@ -27,17 +46,18 @@ function fft(re: Float64Array, im: Float64Array, inverse: boolean): void {
       im[j] = t;
     }
   }
-  const sign = inverse ? 1 : -1;
+  const { cos, sin } = w;
   for (let len = 2; len <= m; len <<= 1) {
-    const ang = (sign * 2 * Math.PI) / len;
     const half = len >> 1;
     for (let k = 0; k < half; k++) {
-      const wr = Math.cos(ang * k);
-      const wi = Math.sin(ang * k);
+      const wr = cos[half - 1 + k];
+      const wi = sin[half - 1 + k];
       for (let i = k; i < m; i += len) {
         const j = i + half;
-        const xr = re[j] * wr - im[j] * wi;
-        const xi = re[j] * wi + im[j] * wr;
+        const rj = re[j];
+        const ij = im[j];
+        const xr = rj * wr - ij * wi;
+        const xi = rj * wi + ij * wr;
         re[j] = re[i] - xr;
         im[j] = im[i] - xi;
         re[i] += xr;
@@ -47,30 +67,65 @@ function fft(re: Float64Array, im: Float64Array, inverse: boolean): void {
   }
 }
 
+/** The bit-reversal permutation of 0..m−1, m a power of two. */
+function bitReversal(m: number): Uint32Array {
+  const rev = new Uint32Array(m);
+  for (let i = 1, j = 0; i < m; i++) {
+    let bit = m >> 1;
+    for (; j & bit; bit >>= 1) j ^= bit;
+    j ^= bit;
+    rev[i] = j;
+  }
+  return rev;
+}
+
+/**
+ * The mean autocovariance (1/R) Σ_c γ̂_{c,t}, t = 0..n−1, over the R rows of a row-major [R, n]
+ * matrix of finite values (the caller checks them). The transform is linear, so the power
+ * spectra are summed and transformed back once; two real rows x, y share one complex FFT
+ * Z = F(x + iy), whose |Z_k|² + |Z_{m−k}|² = 2(|X_k|² + |Y_k|²) (the cross terms cancel, X and Y
+ * being conjugate-symmetric). Cost: ⌈R/2⌉ + 1 FFTs of length m.
+ */
+export function meanAutocovariance(data: Float64Array, rows: number, n: number): Float64Array {
+  let m = 1;
+  while (m < 2 * n) m <<= 1;
+  const rev = bitReversal(m);
+  const forward = twiddles(m, false);
+  const re = new Float64Array(m);
+  const im = new Float64Array(m);
+  const power = new Float64Array(m);
+  const centre = (c: number, into: Float64Array) => {
+    into.fill(0);
+    if (c >= rows) return;
+    let mean = 0;
+    for (let i = 0; i < n; i++) mean += data[c * n + i];
+    mean /= n;
+    for (let i = 0; i < n; i++) into[i] = data[c * n + i] - mean;
+  };
+  for (let c = 0; c < rows; c += 2) {
+    centre(c, re);
+    centre(c + 1, im);
+    fft(re, im, rev, forward);
+    for (let k = 0; k < m; k++) power[k] += re[k] * re[k] + im[k] * im[k];
+  }
+  for (let k = 0; k < m; k++) {
+    re[k] = (power[k] + power[(m - k) & (m - 1)]) / 2;
+    im[k] = 0;
+  }
+  fft(re, im, rev, twiddles(m, true));
+  const out = new Float64Array(n);
+  for (let t = 0; t < n; t++) out[t] = re[t] / (m * n * rows);
+  return out;
+}
+
 /** The biased autocovariance γ̂_0..γ̂_{n−1} of a series of n ≥ 1 finite values. */
 export function autocovariance(x: ArrayLike<number>): Float64Array {
   const n = x.length;
   if (!(n >= 1)) throw new ArgumentError('x', 'a non-empty series', n);
-  let mean = 0;
   for (let i = 0; i < n; i++) {
     if (!Number.isFinite(x[i])) throw new ArgumentError('x', 'finite values', `${x[i]} at index ${i}`);
-    mean += x[i];
   }
-  mean /= n;
-  let m = 1;
-  while (m < 2 * n) m <<= 1;
-  const re = new Float64Array(m);
-  const im = new Float64Array(m);
-  for (let i = 0; i < n; i++) re[i] = x[i] - mean;
-  fft(re, im, false);
-  for (let i = 0; i < m; i++) {
-    re[i] = re[i] * re[i] + im[i] * im[i];
-    im[i] = 0;
-  }
-  fft(re, im, true);
-  const out = new Float64Array(n);
-  for (let t = 0; t < n; t++) out[t] = re[t] / (m * n);
-  return out;
+  return meanAutocovariance(Float64Array.from(x), 1, n);
 }
 
 /** The autocorrelation ρ̂_t = γ̂_t / γ̂_0 (for a constant series, by convention, 1 at lag 0 and 0 elsewhere). */

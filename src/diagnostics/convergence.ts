@@ -18,9 +18,9 @@
  * @module
  */
 import { ArgumentError } from '../core/errors.js';
-import { autocovariance } from './autocorrelation.js';
+import { meanAutocovariance } from './autocorrelation.js';
 import { chainMatrix, type ChainMatrix, type Chains } from './input.js';
-import { normalQuantile } from './normal.js';
+import { foldSorted, normalScores, sortValues, type Sorted } from './ranks.js';
 
 /** Each chain split in two halves: [m, n] → [2m, ⌊n/2⌋] (the middle draw of an odd chain is dropped). */
 function split(a: ChainMatrix): ChainMatrix {
@@ -39,39 +39,58 @@ function mapValues(a: ChainMatrix, f: (v: number) => number): ChainMatrix {
   return { m: a.m, n: a.n, data: a.data.map(f) };
 }
 
-/** Average ranks (1-based, ties share their mean rank) of the values, as scipy's rankdata(method='average'). */
-function averageRanks(v: Float64Array): Float64Array {
-  const order = Array.from(v.keys()).sort((i, j) => v[i] - v[j]);
-  const ranks = new Float64Array(v.length);
-  for (let i = 0; i < order.length; ) {
-    let j = i;
-    while (j + 1 < order.length && v[order[j + 1]] === v[order[i]]) j++;
-    const r = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) ranks[order[k]] = r;
-    i = j + 1;
-  }
-  return ranks;
-}
-
-/** Rank normalisation z = Φ⁻¹((r − 3/8)/(S − 3/4 + 1)) over all values of the matrix. */
-function zScale(a: ChainMatrix): ChainMatrix {
-  const r = averageRanks(a.data);
-  const s = a.data.length;
-  return { m: a.m, n: a.n, data: r.map((ri) => normalQuantile((ri - 0.375) / (s + 0.25))) };
-}
-
-/** The median (numpy's, the mean of the two middle values for an even count). */
-function median(v: Float64Array): number {
-  return quantile(v, 0.5);
-}
-
-/** The p-quantile by linear interpolation between order statistics (numpy's default, Hyndman–Fan type 7). */
-function quantile(v: Float64Array, p: number): number {
-  const s = Float64Array.from(v).sort();
+/** The p-quantile of ascending values by linear interpolation between order statistics (numpy's default, Hyndman–Fan type 7). */
+function quantileSorted(s: Float64Array, p: number): number {
   const h = (s.length - 1) * p;
   const lo = Math.floor(h);
   const hi = Math.min(lo + 1, s.length - 1);
   return s[lo] + (h - lo) * (s[hi] - s[lo]);
+}
+
+/** The merge of two ascending arrays, ascending. */
+function merge(a: Float64Array, b: Float64Array): Float64Array {
+  const out = new Float64Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  for (let k = 0; k < out.length; k++) out[k] = j === b.length || (i < a.length && a[i] <= b[j]) ? a[i++] : b[j++];
+  return out;
+}
+
+/**
+ * The draws of one quantity prepared for the diagnostics, each piece computed on first use and
+ * then shared: the split chains, their ascending order (one sort) and their rank-normal scores.
+ * A summary row sorts once for bulk ESS, both R̂ variants and the tail quantiles.
+ */
+class Draws {
+  private splitChains?: ChainMatrix;
+  private sortedSplit?: Sorted;
+  private zSplit?: ChainMatrix;
+
+  constructor(readonly chains: ChainMatrix) {}
+
+  /** The split chains. */
+  get split(): ChainMatrix {
+    return (this.splitChains ??= split(this.chains));
+  }
+
+  /** The split chains' draws in ascending order. */
+  get sorted(): Sorted {
+    return (this.sortedSplit ??= sortValues(this.split.data));
+  }
+
+  /** The rank-normalised split chains. */
+  get z(): ChainMatrix {
+    return (this.zSplit ??= { ...this.split, data: normalScores(this.sorted) });
+  }
+
+  /** All draws in ascending order: the split draws plus, for odd chains, the dropped middle draws. */
+  allSorted(): Float64Array {
+    const { m, n, data } = this.chains;
+    if (n % 2 === 0) return this.sorted.values;
+    const middle = new Float64Array(m);
+    for (let c = 0; c < m; c++) middle[c] = data[c * n + (n - 1) / 2];
+    return merge(this.sorted.values, middle.sort());
+  }
 }
 
 /** Per-chain means and the mean of the per-chain variances (ddof 1). */
@@ -119,14 +138,11 @@ function essOf(a: ChainMatrix): number {
     if (v > hi) hi = v;
   }
   if (hi - lo < 1e-15) return m * n; // a constant quantity: every draw is a full draw
-  const meanAcov = new Float64Array(n);
+  const meanAcov = meanAutocovariance(data, m, n);
   const means = new Float64Array(m);
   for (let c = 0; c < m; c++) {
-    const row = data.subarray(c * n, (c + 1) * n);
-    const g = autocovariance(row);
-    for (let t = 0; t < n; t++) meanAcov[t] += g[t] / m;
     let s = 0;
-    for (const v of row) s += v;
+    for (let t = c * n; t < (c + 1) * n; t++) s += data[t];
     means[c] = s / n;
   }
   const meanVar = (meanAcov[0] * n) / (n - 1);
@@ -170,8 +186,9 @@ function essOf(a: ChainMatrix): number {
  * among all S draws of all chains (Vehtari et al. 2021, eq. 14). Same shape as the input.
  */
 export function rankNormalize(chains: Chains): Float64Array[] {
-  const z = zScale(chainMatrix('chains', chains, 1));
-  return Array.from({ length: z.m }, (_, c) => z.data.slice(c * z.n, (c + 1) * z.n));
+  const a = chainMatrix('chains', chains, 1);
+  const z = normalScores(sortValues(a.data));
+  return Array.from({ length: a.m }, (_, c) => z.slice(c * a.n, (c + 1) * a.n));
 }
 
 /**
@@ -188,22 +205,21 @@ export function splitRhat(chains: Chains): number {
  * indicate chains that have not mixed. One chain is allowed (its two halves are compared).
  */
 export function rhat(chains: Chains): number {
-  return rankRhatOf(chainMatrix('chains', chains));
+  return rankRhatOf(new Draws(chainMatrix('chains', chains)));
 }
 
-function rankRhatOf(a: ChainMatrix): number {
-  const s = split(a);
-  const med = median(s.data);
-  return Math.max(rhatOf(zScale(s)), rhatOf(zScale(mapValues(s, (v) => Math.abs(v - med)))));
+function rankRhatOf(d: Draws): number {
+  const folded = foldSorted(d.sorted, quantileSorted(d.sorted.values, 0.5));
+  return Math.max(rhatOf(d.z), rhatOf({ ...d.split, data: normalScores(folded) }));
 }
 
 /** Bulk ESS (Vehtari et al. 2021): the ESS of the rank-normalised split chains. */
 export function essBulk(chains: Chains): number {
-  return essBulkOf(chainMatrix('chains', chains));
+  return essBulkOf(new Draws(chainMatrix('chains', chains)));
 }
 
-function essBulkOf(a: ChainMatrix): number {
-  return essOf(zScale(split(a)));
+function essBulkOf(d: Draws): number {
+  return essOf(d.z);
 }
 
 /**
@@ -214,14 +230,15 @@ export function essTail(chains: Chains, probs: [number, number] = [0.05, 0.95]):
   for (const p of probs) {
     if (!(p > 0 && p < 1)) throw new ArgumentError('probs', 'two probabilities in (0, 1)', p);
   }
-  return essTailOf(chainMatrix('chains', chains), probs);
+  return essTailOf(new Draws(chainMatrix('chains', chains)), probs);
 }
 
-function essTailOf(a: ChainMatrix, probs: [number, number] = [0.05, 0.95]): number {
+function essTailOf(d: Draws, probs: [number, number] = [0.05, 0.95]): number {
+  const all = d.allSorted();
   return Math.min(
     ...probs.map((p) => {
-      const q = quantile(a.data, p);
-      return essOf(split(mapValues(a, (v) => (v <= q ? 1 : 0))));
+      const q = quantileSorted(all, p);
+      return essOf(mapValues(d.split, (v) => (v <= q ? 1 : 0)));
     }),
   );
 }
@@ -237,12 +254,12 @@ export function essMean(chains: Chains): number {
  * mean, not the bulk ESS of the ranks, is the one that governs the error of the mean).
  */
 export function mcse(chains: Chains): number {
-  return mcseOf(chainMatrix('chains', chains));
+  return mcseOf(new Draws(chainMatrix('chains', chains)));
 }
 
-function mcseOf(a: ChainMatrix): number {
-  return Math.sqrt(variance(a.data) / essOf(split(a)));
+function mcseOf(d: Draws): number {
+  return Math.sqrt(variance(d.chains.data) / essOf(d.split));
 }
 
-/** @internal the matrix-level diagnostics, so that a summary validates its input once. */
-export const internals = { rankRhatOf, essBulkOf, essTailOf, mcseOf, variance };
+/** @internal the matrix-level diagnostics, so that a summary validates its input and sorts once. */
+export const internals = { Draws, rankRhatOf, essBulkOf, essTailOf, mcseOf, variance };

@@ -11,7 +11,7 @@ import { ArgumentError } from '../core/errors.js';
 import { internals } from './convergence.js';
 import { chainMatrix, type Chains } from './input.js';
 
-const { rankRhatOf, essBulkOf, essTailOf, mcseOf, variance } = internals;
+const { Draws, rankRhatOf, essBulkOf, essTailOf, mcseOf, variance } = internals;
 
 /** One row of a summary. */
 export interface SummaryRow {
@@ -47,16 +47,17 @@ export function summary(dims: Chains[] | Record<string, Chains>, names?: string[
 
 function row(name: string, chains: Chains): SummaryRow {
   const a = chainMatrix(`dims[${JSON.stringify(name)}]`, chains);
+  const d = new Draws(a); // split and sorted once for the whole row
   let s = 0;
   for (const v of a.data) s += v;
   return {
     name,
     mean: s / a.data.length,
     sd: Math.sqrt(variance(a.data)),
-    essBulk: essBulkOf(a),
-    essTail: essTailOf(a),
-    rhat: rankRhatOf(a),
-    mcse: mcseOf(a),
+    essBulk: essBulkOf(d),
+    essTail: essTailOf(d),
+    rhat: rankRhatOf(d),
+    mcse: mcseOf(d),
   };
 }
 
