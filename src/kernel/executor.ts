@@ -62,7 +62,7 @@ const CHECKPOINT = '__transportlab_checkpoint__';
  * Called (through code rewriting) on the operand of every `await` in a cell: throws
  * {@link Interrupted} once the cell's context was aborted, so the cell stops there.
  */
-function checkpoint<T>(operand: T): T {
+export function checkpoint<T>(operand: T): T {
   if (currentContext()?.controller.signal.aborted) {
     // The operand already started; its rejection, if any, belongs to nobody now.
     if (operand && typeof (operand as { then?: unknown }).then === 'function') (operand as unknown as PromiseLike<unknown>).then(undefined, () => undefined);
