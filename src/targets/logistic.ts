@@ -98,7 +98,7 @@ const EXP_P = [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-
 const ATANH = [13, 11, 9, 7, 5, 3, 1].map((k) => 2 / k);
 /** The kernel's f32x4 constants, stored splatted at the start of its memory (one load each). */
 const ROUND = 12582912; // 1.5 · 2^23
-const CONSTANTS = [0, 1, 2, -87, ROUND, LOG2E, EXP_C1, EXP_C2, ...EXP_P, ...ATANH];
+const CONSTANTS = [0, -0, 1, 2, -87, ROUND, LOG2E, EXP_C1, EXP_C2, ...EXP_P, ...ATANH];
 
 /**
  * The fused path: log p and ∇ log p of a batch of coefficient vectors W [m, d] by the generated
@@ -184,7 +184,7 @@ function emitLogistic(n: number, d: number, nP: number, dP: number, at: { XT: nu
   const x1 = c.local(V128);
   const wv = c.local(V128);
   const sp = c.local(V128);
-  const k = (v: number) => c.i32(0).simd(SIMD.load, 16 * CONSTANTS.indexOf(v));
+  const k = (v: number) => c.i32(0).simd(SIMD.load, 16 * CONSTANTS.findIndex((u) => Object.is(u, v)));
   const zeroAcc = () => acc.forEach((a) => k(0).set(a));
   const mulAdd = (a: number, u: number, v: number) => c.get(a).get(u).get(v).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Add).set(a);
 
@@ -217,7 +217,7 @@ function emitLogistic(n: number, d: number, nP: number, dP: number, at: { XT: nu
   c.get(ib).i32(32).i32Add().tee(ib).i32(nP * 4).i32LtU().brIf(0);
   c.end();
   // elementwise, in place over S: ℓ → mask · sigmoid(ℓ), and Σ mask · softplus(ℓ) per chain
-  const { f32x4Abs: abs, f32x4Neg: neg, f32x4Pmax: pmax, f32x4Mul: mul, f32x4Add: add, f32x4Sub: sub } = SIMD;
+  const { f32x4Pmax: pmax, f32x4Mul: mul, f32x4Add: add, f32x4Sub: sub } = SIMD;
   const temps = [0, 1].map(() => ({ l: c.local(V128), x0: c.local(V128), fx: c.local(V128), r: c.local(V128), e: c.local(V128), t: c.local(V128), t2: c.local(V128) }));
   for (let ch = 0; ch < 4; ch++) {
     k(0).set(sp);
@@ -230,7 +230,8 @@ function emitLogistic(n: number, d: number, nP: number, dP: number, at: { XT: nu
       c.get(sb).simd(SIMD.load, S).set(l);
       // e = exp(x), x = max(−|ℓ|, −87): 2^k p(r), k = round(x log2 e), r = x − k (C1 + C2); adding
       // 1.5·2^23 rounds x log2 e to an integer held in the low mantissa bits, so (bits + 127) << 23 = 2^k
-      c.get(l).simd(abs).simd(neg);
+      c.get(l);
+      k(-0).simd(SIMD.or); // −|ℓ|: set the sign bit
       k(-87).simd(pmax).set(x0);
       c.get(x0);
       k(LOG2E).simd(mul);

@@ -20,22 +20,18 @@ export const SIMD = {
   load: 0x00,
   load32Splat: 0x09,
   store: 0x0b,
-  f32x4Splat: 0x13,
   f32x4ExtractLane: 0x1f,
   f32x4Ge: 0x46,
+  or: 0x50,
   bitselect: 0x52,
-  f32x4Nearest: 0x6a,
   i32x4Shl: 0xab,
   i32x4Add: 0xae,
   f32x4Abs: 0xe0,
-  f32x4Neg: 0xe1,
   f32x4Add: 0xe4,
   f32x4Sub: 0xe5,
   f32x4Mul: 0xe6,
   f32x4Div: 0xe7,
-  f32x4Max: 0xe9,
   f32x4Pmax: 0xeb,
-  i32x4TruncSatF32x4S: 0xf8,
 } as const;
 
 function uleb(out: number[], v: number): void {
