@@ -216,6 +216,9 @@ const SHARED_MAX_PAGES = 16384;
 /** Per worker, Int32 slots of the control block: generation, done, status, argument count, arguments. */
 const CTRL = { gen: 0, done: 1, status: 2, argc: 3, args: 4, size: 16 };
 
+/** Ends a kernel's worker threads once the kernel is garbage-collected. */
+const stopWorkers = new FinalizationRegistry((workers: Worker[]) => workers.forEach((w) => void w.terminate()));
+
 /** The worker: instantiates the module on the shared memory and runs it when told (Atomics). */
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
@@ -285,11 +288,9 @@ export function instantiate(code: Code, pages: number, threads = 1): SimdKernel 
   const memory = new WebAssembly.Memory({ initial: pages, maximum: SHARED_MAX_PAGES, shared: true });
   const run = (new WebAssembly.Instance(module, { env: { mem: memory } }).exports as unknown as { run: SimdKernel['run'] }).run;
   const ctrl = new SharedArrayBuffer((threads - 1) * CTRL.size * 4);
-  const slots = Array.from({ length: threads - 1 }, (_, slot) => {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, ctrl, slot } });
-    worker.unref();
-    return new Int32Array(ctrl, slot * CTRL.size * 4, CTRL.size);
-  });
+  const workers = Array.from({ length: threads - 1 }, (_, slot) => new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, ctrl, slot } }));
+  workers.forEach((w) => w.unref());
+  const slots = workers.map((_, slot) => new Int32Array(ctrl, slot * CTRL.size * 4, CTRL.size));
   let gen = 0;
   function parallel(parts: number[][]): void {
     if (parts.length > threads) throw new RangeError(`parallel: ${parts.length} parts for ${threads} threads`);
@@ -309,8 +310,11 @@ export function instantiate(code: Code, pages: number, threads = 1): SimdKernel 
       if (Atomics.load(c, CTRL.status) === 2) throw new Error('a WebAssembly kernel failed on a worker thread');
     }
   }
-  return { run, memory, threads, parallel };
+  const kernel = { run, memory, threads, parallel };
+  stopWorkers.register(kernel, workers);
+  return kernel;
 }
+
 
 /** Blocks until c[i] differs from `from` (at most 10 s, then throws). */
 function waitFor(c: Int32Array, i: number, from: number, what: string): void {
