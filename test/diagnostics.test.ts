@@ -7,6 +7,8 @@ import {
   logSumExp, logMeanExp, normalizedWeights, normalizeLogWeights, kishEss, logZFromWeights, logZError, mmd, slicedWasserstein, histogramKl,
 } from '../src/diagnostics/index.js';
 import { normalQuantile } from '../src/diagnostics/normal.js';
+import { meanAutocovariance } from '../src/diagnostics/autocorrelation.js';
+import { foldSorted, sortValues, type Sorted } from '../src/diagnostics/ranks.js';
 
 /** m stationary AR(1) chains x_t = φ x_{t−1} + ε_t, ε ~ N(0, 1), x_0 ~ N(0, 1/(1 − φ²)), plus `shift`. */
 function ar1(k: random.Key, m: number, n: number, phi: number, shift = 0): Float64Array[] {
@@ -85,12 +87,133 @@ test('FFT autocovariance equals the direct sum', () => {
     assert.equal(autocorrelation(x)[0], 1);
   }
   assert.deepEqual(Array.from(autocorrelation([2, 2, 2])), [1, 0, 0]);
+  // several rows (two per FFT, the last one alone): the mean of the rows' direct sums
+  const rows = 3;
+  const n = 9;
+  const x = random.normal(random.key(5), rows * n);
+  const g = meanAutocovariance(x, rows, n);
+  for (let t = 0; t < n; t++) {
+    let want = 0;
+    for (let c = 0; c < rows; c++) want += directAcov(Array.from(x.subarray(c * n, (c + 1) * n)))[t] / rows;
+    assert.ok(Math.abs(g[t] - want) < 1e-12 * (1 + Math.abs(want)), `rows lag ${t}: ${g[t]} vs ${want}`);
+  }
 });
 
 test('rank normalisation: average ranks of ties, Blom offsets', () => {
   const z = rankNormalize([[3, 1], [1, 2]]); // ranks 4, 1.5 / 1.5, 3 of S = 4
   const want = [[4, 1.5], [1.5, 3]].map((r) => r.map((ri) => normalQuantile((ri - 0.375) / 4.25)));
   assert.deepEqual(z.map((c) => Array.from(c)), want);
+});
+
+// A straightforward reference for the fast paths (one packed-key sort per row, shared ranks, folded
+// order by merge, quantiles from the sorted copy, summed power spectra): comparator sorts, a sorted
+// copy per quantile, direct-sum autocovariances, ArviZ's _rhat, _z_scale and _ess step by step.
+
+/** γ̂_t = (1/n) Σ_{i<n−t} (x_i − x̄)(x_{i+t} − x̄) by direct summation. */
+function directAcov(x: number[]): number[] {
+  const n = x.length;
+  const mu = x.reduce((a, b) => a + b, 0) / n;
+  return x.map((_, t) => x.slice(0, n - t).reduce((a, v, i) => a + (v - mu) * (x[i + t] - mu), 0) / n);
+}
+
+const refSplit = (x: number[][]) => x.flatMap((c) => [c.slice(0, Math.floor(c.length / 2)), c.slice(c.length - Math.floor(c.length / 2))]);
+
+function refZ(x: number[][]): number[][] {
+  const all = x.flat();
+  const s = all.length;
+  const idx = all.map((_, i) => i).sort((i, j) => all[i] - all[j]);
+  const r: number[] = [];
+  for (let i = 0; i < s; ) {
+    let j = i;
+    while (j + 1 < s && all[idx[j + 1]] === all[idx[i]]) j++;
+    for (let k = i; k <= j; k++) r[idx[k]] = (i + j) / 2 + 1;
+    i = j + 1;
+  }
+  const n = x[0].length;
+  return x.map((c, ci) => c.map((_, t) => normalQuantile((r[ci * n + t] - 0.375) / (s + 0.25))));
+}
+
+function refQuantile(v: number[], p: number): number {
+  const s = [...v].sort((a, b) => a - b);
+  const h = (s.length - 1) * p;
+  const lo = Math.floor(h);
+  const hi = Math.min(lo + 1, s.length - 1);
+  return s[lo] + (h - lo) * (s[hi] - s[lo]);
+}
+
+const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+const var1 = (v: number[]) => v.reduce((a, b) => a + (b - mean(v)) ** 2, 0) / (v.length - 1);
+
+function refRhat(x: number[][]): number {
+  const n = x[0].length;
+  const w = mean(x.map(var1));
+  return Math.sqrt((n * var1(x.map(mean))) / w + n - 1) / Math.sqrt(n);
+}
+
+function refEss(x: number[][]): number {
+  const m = x.length;
+  const n = x[0].length;
+  const acov = x.map(directAcov);
+  const meanAcov = acov[0].map((_, t) => mean(acov.map((g) => g[t])));
+  const meanVar = (meanAcov[0] * n) / (n - 1);
+  const varPlus = (meanVar * (n - 1)) / n + (m > 1 ? var1(x.map(mean)) : 0);
+  const rhoAt = (t: number) => 1 - (meanVar - meanAcov[t]) / varPlus;
+  const rho = new Array<number>(n).fill(0);
+  let [even, odd] = [1, rhoAt(1)];
+  [rho[0], rho[1]] = [even, odd];
+  let t = 1;
+  while (t < n - 3 && even + odd > 0) {
+    [even, odd] = [rhoAt(t + 1), rhoAt(t + 2)];
+    if (even + odd >= 0) [rho[t + 1], rho[t + 2]] = [even, odd];
+    t += 2;
+  }
+  const maxT = t - 2;
+  if (even > 0) rho[maxT + 1] = even;
+  for (t = 1; t <= maxT - 2; t += 2) {
+    if (rho[t + 1] + rho[t + 2] > rho[t - 1] + rho[t]) rho[t + 1] = rho[t + 2] = (rho[t - 1] + rho[t]) / 2;
+  }
+  const tau = -1 + 2 * rho.slice(0, maxT + 1).reduce((a, b) => a + b, 0) + (maxT + 1 < n ? rho[maxT + 1] : 0);
+  return (m * n) / Math.max(tau, 1 / Math.log10(m * n));
+}
+
+/** Asserts that `s` is an ascending arrangement of f(v_i): a permutation `order` with values[p] = f(v[order[p]]). */
+function assertSortedBy(s: Sorted, v: Float64Array, f: (x: number) => number): void {
+  assert.deepEqual(Array.from(s.order).sort((a, b) => a - b), Array.from(v.keys()));
+  for (let p = 0; p < v.length; p++) {
+    assert.ok(s.values[p] === f(v[s.order[p]]), `position ${p}`);
+    if (p > 0) assert.ok(s.values[p - 1] <= s.values[p], `ascending at ${p}`);
+  }
+}
+
+test('fast paths equal a straightforward reference on draws with ties', () => {
+  const close = (got: number, want: number, what: string) => assert.ok(Math.abs(got - want) <= 1e-12 * Math.abs(want), `${what}: ${got} vs ${want}`);
+  for (const n of [61, 60]) {
+    // AR(1) draws rounded to 0.1 (many ties), ±0, and in chain 2 near-ties 1 + k·2⁻⁵² that share
+    // their packed sort key above the index bits (the sort's exact-order repair)
+    const x = ar1(random.key(41), 8, n, 0.6).map((c) => Array.from(c, (v) => Math.round(10 * v) / 10));
+    x[0][3] = -0;
+    x[1][5] = 0;
+    x[2] = x[2].map((v, t) => (t % 3 === 0 ? 1 + ((7 * t) % 11) * 2 ** -52 : v));
+    const flat = Float64Array.from(x.flat());
+    // the order, the folded order and the rank-normal scores: exactly the reference's
+    const sorted = sortValues(flat);
+    assertSortedBy(sorted, flat, (v) => v);
+    const med = refQuantile(Array.from(flat), 0.5);
+    assertSortedBy(foldSorted(sorted, med), flat, (v) => Math.abs(v - med));
+    assert.deepEqual(rankNormalize(x).map((c) => Array.from(c)), refZ(x));
+    // the diagnostics: the reference sums autocovariances directly (not by FFT), hence 1e-12
+    const s = refSplit(x);
+    const sMed = refQuantile(s.flat(), 0.5);
+    close(rhat(x), Math.max(refRhat(refZ(s)), refRhat(refZ(s.map((c) => c.map((v) => Math.abs(v - sMed)))))), `rhat n=${n}`);
+    close(essBulk(x), refEss(refZ(s)), `essBulk n=${n}`);
+    const tail = (p: number) => refEss(refSplit(x.map((c) => c.map((v) => (v <= refQuantile(x.flat(), p) ? 1 : 0)))));
+    close(essTail(x), Math.min(tail(0.05), tail(0.95)), `essTail n=${n}`);
+    close(essTail(x, [0.3, 0.9]), Math.min(tail(0.3), tail(0.9)), `essTail(0.3, 0.9) n=${n}`);
+    close(essMean(x), refEss(s), `essMean n=${n}`);
+    close(mcse(x), Math.sqrt(var1(x.flat()) / refEss(s)), `mcse n=${n}`);
+    const [row] = summary([x]);
+    assert.deepEqual([row.essBulk, row.essTail, row.rhat, row.mcse], [essBulk(x), essTail(x), rhat(x), mcse(x)]);
+  }
 });
 
 test('ESS of AR(1) chains matches the analytic (1 − φ)/(1 + φ) N', () => {
