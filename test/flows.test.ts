@@ -263,3 +263,25 @@ test('flow parameters: save to JSON and load into a freshly built flow gives the
   assert.equal(JSON.stringify(c.toJSON()), snapshot, 'a rejected file leaves the parameters unchanged');
   [a, b, c].forEach((f) => f.dispose());
 });
+
+test('bijector and flow constructors reject bad input with ArgumentError', async () => {
+  await ready();
+  const k = key(1);
+  assert.throws(() => flows.affineCoupling(k, 3, [1, 0]), ArgumentError, 'mask of the wrong length');
+  assert.throws(() => flows.affineCoupling(k, 2, [1, 1]), ArgumentError, 'mask without a transformed coordinate');
+  assert.throws(() => flows.affineCoupling(k, 2, [1, 2]), ArgumentError, 'mask value other than 0/1');
+  assert.throws(() => flows.splineCoupling(k, 2, [1, 0], { bins: 1 }), ArgumentError);
+  assert.throws(() => flows.splineCoupling(k, 2, [1, 0], { bound: -1 }), ArgumentError);
+  assert.throws(() => flows.squeeze([3, 2, 1]), ArgumentError, 'odd height');
+  assert.throws(() => flows.invertibleConv1x1(k, [2, 2, 0]), ArgumentError);
+  assert.throws(() => flows.elementwiseAffine(2, { scale: [1, -1] }), ArgumentError);
+  assert.throws(() => flows.elementwiseAffine(2, { shift: [0, NaN] }), ArgumentError);
+  assert.throws(() => flows.permutation(3, [0, 0, 1]), ArgumentError);
+  assert.throws(() => flows.planar(k, 0), ArgumentError);
+  assert.throws(() => flows.maf(k, 2, { hidden: [0] }), ArgumentError);
+  assert.throws(() => flows.chain([flows.planar(k, 2), flows.planar(k, 3)]), ArgumentError);
+  assert.throws(() => new flows.Flow([]), ArgumentError);
+  assert.throws(() => new flows.Flow([flows.planar(k, 2)], { baseScale: 0 }), ArgumentError);
+  assert.throws(() => flows.realNVP(k, 2, { layers: 0 }), ArgumentError);
+  assert.throws(() => flows.actNorm([1, 1, 2]).inverseAndLogDet(tf.zeros([1, 2]) as tf.Tensor2D), ArgumentError, 'data-dependent init needs 2 rows');
+});

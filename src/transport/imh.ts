@@ -52,7 +52,7 @@ export function flowIMH(target: Target, flow: Flow, opts: GlobalKernelOptions = 
         info.divergent[r] = ok ? 0 : 1;
         info.acceptProb[r] = ok ? Math.min(1, Math.exp(logAlpha)) : 0;
         info.accepted[r] = acc ? 1 : 0;
-        if (acc) acceptRow(state, r, p.y, p.logP, p.grad ?? p.y);
+        if (acc) acceptRow(state, r, p.y, p.logP, p.grad ?? p.y); // p.grad is null only when the state keeps no gradient (then unused)
       }
       return { state, info };
     },
