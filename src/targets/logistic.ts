@@ -20,7 +20,7 @@
 import { tf } from '../core/backend.js';
 import { ArgumentError, checkAllFinite, checkLength, checkPositive, checkPositiveInt } from '../core/errors.js';
 import type { Target } from './target.js';
-import { Code, instantiate, simdSupported, SIMD, V128, I32 } from './wasm-simd.js';
+import { Code, Constants, emitExp, EXP_CONSTANTS, instantiate, simdSupported, SIMD, V128, I32 } from './wasm-simd.js';
 
 /** Options of {@link logisticRegression}. */
 export interface LogisticRegressionOptions {
@@ -90,15 +90,9 @@ export function logisticRegression(opts: LogisticRegressionOptions): Target {
 
 const ceil8 = (v: number) => Math.ceil(v / 8) * 8;
 
-// Cephes expf: exp(x) = 2^k · p(r), k = round(x log2 e), r = x − k (C1 + C2)
-const LOG2E = 1.44269504088896341;
-const EXP_C1 = 0.693359375;
-const EXP_C2 = -2.12194440e-4;
-const EXP_P = [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1];
 const ATANH = [13, 11, 9, 7, 5, 3, 1].map((k) => 2 / k);
 /** The kernel's f32x4 constants, stored splatted at the start of its memory (one load each). */
-const ROUND = 12582912; // 1.5 · 2^23
-const CONSTANTS = [0, -0, 1, 2, -87, ROUND, LOG2E, EXP_C1, EXP_C2, ...EXP_P, ...ATANH];
+const CONSTANTS = new Constants([0, -0, 1, 2, ...EXP_CONSTANTS, ...ATANH]);
 
 /**
  * The fused path: log p and ∇ log p of a batch of coefficient vectors W [m, d] by the generated
@@ -110,7 +104,7 @@ function logisticKernel(X: Float32Array, n: number, d: number, Xty: Float64Array
   // static layout (bytes): constants; Xᵀ in tiles of 8 observations ([nP / 8][d][8], one
   // sequential stream for the forward product); mask [nP]; X [n, dP]; per thread, S (4 chains ×
   // nP sigmoids); then per call W [m, d], SP [m], G [m, dP]
-  const XT = CONSTANTS.length * 16;
+  const XT = CONSTANTS.bytes;
   const MASK = XT + d * nP * 4;
   const XR = MASK + nP * 4;
   const S4 = XR + n * dP * 4;
@@ -118,7 +112,7 @@ function logisticKernel(X: Float32Array, n: number, d: number, Xty: Float64Array
   const code = emitLogistic(n, d, nP, dP, { XT, MASK, XR });
   const kernel = instantiate(code, Math.ceil((DYN + 1) / 65536), threads);
   let f32 = new Float32Array(kernel.memory.buffer);
-  CONSTANTS.forEach((v, k) => f32.fill(v, 4 * k, 4 * k + 4));
+  CONSTANTS.write(f32);
   for (let i = 0; i < n; i++) {
     f32[MASK / 4 + i] = 1;
     for (let j = 0; j < d; j++) {
@@ -184,7 +178,7 @@ function emitLogistic(n: number, d: number, nP: number, dP: number, at: { XT: nu
   const x1 = c.local(V128);
   const wv = c.local(V128);
   const sp = c.local(V128);
-  const k = (v: number) => c.i32(0).simd(SIMD.load, 16 * CONSTANTS.findIndex((u) => Object.is(u, v)));
+  const k = (v: number) => CONSTANTS.load(c, v);
   const zeroAcc = () => acc.forEach((a) => k(0).set(a));
   const mulAdd = (a: number, u: number, v: number) => c.get(a).get(u).get(v).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Add).set(a);
 
@@ -217,7 +211,7 @@ function emitLogistic(n: number, d: number, nP: number, dP: number, at: { XT: nu
   c.get(ib).i32(32).i32Add().tee(ib).i32(nP * 4).i32LtU().brIf(0);
   c.end();
   // elementwise, in place over S: ℓ → mask · sigmoid(ℓ), and Σ mask · softplus(ℓ) per chain
-  const { f32x4Pmax: pmax, f32x4Mul: mul, f32x4Add: add, f32x4Sub: sub } = SIMD;
+  const { f32x4Pmax: pmax, f32x4Mul: mul, f32x4Add: add } = SIMD;
   const temps = [0, 1].map(() => ({ l: c.local(V128), x0: c.local(V128), fx: c.local(V128), r: c.local(V128), e: c.local(V128), t: c.local(V128), t2: c.local(V128) }));
   for (let ch = 0; ch < 4; ch++) {
     k(0).set(sp);
@@ -228,32 +222,9 @@ function emitLogistic(n: number, d: number, nP: number, dP: number, at: { XT: nu
       const S = ch * nP * 4 + v * 16;
       const MASK = at.MASK + v * 16;
       c.get(sb).simd(SIMD.load, S).set(l);
-      // e = exp(x), x = max(−|ℓ|, −87): 2^k p(r), k = round(x log2 e), r = x − k (C1 + C2); adding
-      // 1.5·2^23 rounds x log2 e to an integer held in the low mantissa bits, so (bits + 127) << 23 = 2^k
       c.get(l);
-      k(-0).simd(SIMD.or); // −|ℓ|: set the sign bit
-      k(-87).simd(pmax).set(x0);
-      c.get(x0);
-      k(LOG2E).simd(mul);
-      k(ROUND).simd(add).tee(fx);
-      k(ROUND).simd(sub).set(r);
-      c.get(x0).get(r);
-      k(EXP_C1).simd(mul).simd(sub).get(r);
-      k(EXP_C2).simd(mul).simd(sub).set(r);
-      // p(r) = 1 + r + r² ((P0 r + P1) r⁴ + (P2 r + P3) r² + (P4 r + P5)) (Estrin: short dependency chains)
-      c.get(r).get(r).simd(mul).set(t);
-      c.get(r);
-      k(EXP_P[0]).simd(mul);
-      k(EXP_P[1]).simd(add).get(t).simd(mul);
-      c.get(r);
-      k(EXP_P[2]).simd(mul);
-      k(EXP_P[3]).simd(add).simd(add).get(t).simd(mul);
-      c.get(r);
-      k(EXP_P[4]).simd(mul);
-      k(EXP_P[5]).simd(add).simd(add).get(t).simd(mul);
-      c.get(r).simd(add);
-      k(1).simd(add);
-      c.get(fx).i32x4(127).simd(SIMD.i32x4Add).i32(23).simd(SIMD.i32x4Shl).simd(mul).set(e);
+      k(-0).simd(SIMD.or).set(x0); // −|ℓ|: set the sign bit
+      emitExp(c, k, x0, e, fx, r, t);
       // one division: inv = 1 / ((1 + e)(2 + e)); 1 + e in x0, 2 + e in t, inv in t2
       k(1).get(e).simd(add).set(x0);
       k(2).get(e).simd(add).set(t);

@@ -186,6 +186,76 @@ export class Code {
   }
 }
 
+/**
+ * A kernel's f32x4 constants, stored splatted (16 bytes each) at the start of its memory, so that
+ * each use is one load.
+ */
+export class Constants {
+  readonly values: number[] = [];
+  constructor(values: number[]) {
+    for (const v of values) if (this.index(v) < 0) this.values.push(v);
+  }
+  private index(v: number): number {
+    return this.values.findIndex((u) => Object.is(u, v)); // keeps −0 apart from 0
+  }
+  /** Bytes the table occupies at address 0. */
+  get bytes(): number {
+    return this.values.length * 16;
+  }
+  /** Emits a load of the splatted constant v. */
+  load(c: Code, v: number): Code {
+    const i = this.index(v);
+    if (i < 0) throw new RangeError(`constant ${v} is not in the table`);
+    return c.i32(0).simd(SIMD.load, 16 * i);
+  }
+  /** Writes the table into a kernel's memory. */
+  write(mem: Float32Array): void {
+    this.values.forEach((v, i) => mem.fill(v, 4 * i, 4 * i + 4));
+  }
+}
+
+// Cephes expf: exp(x) = 2^k p(r), k = round(x log2 e), r = x − k (C1 + C2), p of degree 7
+const LOG2E = 1.44269504088896341;
+const EXP_C1 = 0.693359375;
+const EXP_C2 = -2.1219444e-4;
+const EXP_P = [1.98756915e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1];
+const ROUND = 12582912; // 1.5 · 2^23
+/** The constants {@link emitExp} loads (include them in the kernel's {@link Constants}). */
+export const EXP_CONSTANTS = [1, -87, ROUND, LOG2E, EXP_C1, EXP_C2, ...EXP_P];
+
+/**
+ * Emits e = exp(max(x, −87)) for the f32x4 in local `x` (x ≤ 0 or moderate; clobbered), into
+ * local `e`, using locals fx, r, t as scratch; `k(v)` must push the splatted constant v. Cephes'
+ * expf (relative error ≈ 1 ulp): adding 1.5·2^23 rounds x log2 e to an integer k held in the low
+ * mantissa bits, so (bits + 127) << 23 is 2^k; p(r) = 1 + r + r² ((P0 r + P1) r⁴ + (P2 r + P3) r²
+ * + (P4 r + P5)) in Estrin's form (short dependency chains).
+ */
+export function emitExp(c: Code, k: (v: number) => Code, x: number, e: number, fx: number, r: number, t: number): void {
+  const { f32x4Add: add, f32x4Sub: sub, f32x4Mul: mul, f32x4Pmax: pmax } = SIMD;
+  c.get(x);
+  k(-87).simd(pmax).set(x);
+  c.get(x);
+  k(LOG2E).simd(mul);
+  k(ROUND).simd(add).tee(fx);
+  k(ROUND).simd(sub).set(r);
+  c.get(x).get(r);
+  k(EXP_C1).simd(mul).simd(sub).get(r);
+  k(EXP_C2).simd(mul).simd(sub).set(r);
+  c.get(r).get(r).simd(mul).set(t);
+  c.get(r);
+  k(EXP_P[0]).simd(mul);
+  k(EXP_P[1]).simd(add).get(t).simd(mul);
+  c.get(r);
+  k(EXP_P[2]).simd(mul);
+  k(EXP_P[3]).simd(add).simd(add).get(t).simd(mul);
+  c.get(r);
+  k(EXP_P[4]).simd(mul);
+  k(EXP_P[5]).simd(add).simd(add).get(t).simd(mul);
+  c.get(r).simd(add);
+  k(1).simd(add);
+  c.get(fx).i32x4(127).simd(SIMD.i32x4Add).i32(23).simd(SIMD.i32x4Shl).simd(mul).set(e);
+}
+
 function section(out: number[], id: number, content: number[]): void {
   out.push(id);
   uleb(out, content.length);
