@@ -34,9 +34,11 @@ function split(a: ChainMatrix): ChainMatrix {
   return { m: 2 * a.m, n: h, data };
 }
 
-/** The same shape with every value replaced by f(value). */
-function mapValues(a: ChainMatrix, f: (v: number) => number): ChainMatrix {
-  return { m: a.m, n: a.n, data: a.data.map(f) };
+/** The indicators 1{x ≤ q} of the draws, same shape. */
+function indicator(a: ChainMatrix, q: number): ChainMatrix {
+  const data = new Float64Array(a.data.length);
+  for (let i = 0; i < data.length; i++) data[i] = a.data[i] <= q ? 1 : 0;
+  return { ...a, data };
 }
 
 /** The p-quantile of ascending values by linear interpolation between order statistics (numpy's default, Hyndman–Fan type 7). */
@@ -98,12 +100,13 @@ function chainMoments(a: ChainMatrix): { means: Float64Array; within: number } {
   const means = new Float64Array(a.m);
   let within = 0;
   for (let c = 0; c < a.m; c++) {
-    const row = a.data.subarray(c * a.n, (c + 1) * a.n);
+    const start = c * a.n;
+    const end = start + a.n;
     let s = 0;
-    for (const v of row) s += v;
+    for (let t = start; t < end; t++) s += a.data[t];
     const mu = s / a.n;
     let ss = 0;
-    for (const v of row) ss += (v - mu) * (v - mu);
+    for (let t = start; t < end; t++) ss += (a.data[t] - mu) * (a.data[t] - mu);
     means[c] = mu;
     within += ss / (a.n - 1);
   }
@@ -114,10 +117,10 @@ function chainMoments(a: ChainMatrix): { means: Float64Array; within: number } {
 function variance(v: Float64Array): number {
   if (v.length < 2) return 0;
   let s = 0;
-  for (const x of v) s += x;
+  for (let i = 0; i < v.length; i++) s += v[i];
   const mu = s / v.length;
   let ss = 0;
-  for (const x of v) ss += (x - mu) * (x - mu);
+  for (let i = 0; i < v.length; i++) ss += (v[i] - mu) * (v[i] - mu);
   return ss / (v.length - 1);
 }
 
@@ -133,18 +136,13 @@ function essOf(a: ChainMatrix): number {
   const { m, n, data } = a;
   let lo = Infinity;
   let hi = -Infinity;
-  for (const v of data) {
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
+  for (let i = 0; i < data.length; i++) {
+    if (data[i] < lo) lo = data[i];
+    if (data[i] > hi) hi = data[i];
   }
   if (hi - lo < 1e-15) return m * n; // a constant quantity: every draw is a full draw
   const meanAcov = meanAutocovariance(data, m, n);
-  const means = new Float64Array(m);
-  for (let c = 0; c < m; c++) {
-    let s = 0;
-    for (let t = c * n; t < (c + 1) * n; t++) s += data[t];
-    means[c] = s / n;
-  }
+  const { means } = chainMoments(a);
   const meanVar = (meanAcov[0] * n) / (n - 1);
   let varPlus = (meanVar * (n - 1)) / n;
   if (m > 1) varPlus += variance(means);
@@ -238,7 +236,7 @@ function essTailOf(d: Draws, probs: [number, number] = [0.05, 0.95]): number {
   return Math.min(
     ...probs.map((p) => {
       const q = quantileSorted(all, p);
-      return essOf(mapValues(d.split, (v) => (v <= q ? 1 : 0)));
+      return essOf(indicator(d.split, q));
     }),
   );
 }

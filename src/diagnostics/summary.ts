@@ -49,7 +49,7 @@ function row(name: string, chains: Chains): SummaryRow {
   const a = chainMatrix(`dims[${JSON.stringify(name)}]`, chains);
   const d = new Draws(a); // split and sorted once for the whole row
   let s = 0;
-  for (const v of a.data) s += v;
+  for (let i = 0; i < a.data.length; i++) s += a.data[i];
   return {
     name,
     mean: s / a.data.length,
