@@ -175,7 +175,8 @@ export class CellExecutor {
     const holder = (globalThis as unknown as { __tslab__: { require: NodeJS.Require } }).__tslab__;
     const base = holder.require;
     const pkgRequire = createRequire(join(PACKAGE_ROOT, 'package.json'));
-    const own: Record<string, string> = { transportlab: join(PACKAGE_ROOT, 'dist', 'index.js'), 'transportlab/kernel': join(PACKAGE_ROOT, 'dist', 'kernel', 'index.js') };
+    // the kernel's own module instances (so cells and the kernel share loop signals, comms, display)
+    const own: Record<string, string> = { transportlab: fileURLToPath(new URL('../index.js', import.meta.url)), 'transportlab/kernel': fileURLToPath(new URL('./index.js', import.meta.url)) };
     holder.require = Object.assign((id: string) => {
       if (id in own) return pkgRequire(own[id]);
       try {
