@@ -236,6 +236,19 @@ test('logistic regression: 2 and 3 kernel threads give exactly the single-thread
   }
 });
 
+test('fused paths: a NaN coordinate gives a NaN log density (never a silent finite value)', () => {
+  for (const t of [gmm40(), gaussianMixture({ means: [[0, 0, 0]], scale: 1 }), phi4({ L: 4 }), phi4({ L: 3 }), smallLogistic(4)]) {
+    const d = t.dim;
+    const x = random.normal(random.key(41), 6 * d);
+    x[3 * d + 1] = NaN;
+    const { logDensity } = evaluate(t, x, 6);
+    logDensity.forEach((v, i) => assert.equal(Number.isNaN(v), i === 3, `${t.name} row ${i}: ${v}`));
+  }
+  const lp = new Float32Array(1);
+  gmm40().logDensityHost!(new Float32Array([Infinity, 0]), 1, lp);
+  assert.equal(lp[0], -Infinity);
+});
+
 test('bad options throw ArgumentError naming the argument', () => {
   const bad: Array<[() => unknown, string]> = [
     [() => gaussianMixture({ means: [], scale: 1 }), 'means'],

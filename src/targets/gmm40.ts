@@ -19,6 +19,7 @@ import { ArgumentError, checkNonNegativeInt, checkPositive } from '../core/error
 import { Stream, type Key } from '../core/random.js';
 import { logWeightsOption } from './fused.js';
 import type { Target } from './target.js';
+import { Code, Constants, emitExp, EXP_CONSTANTS, instantiate, simdSupported, SIMD, V128, I32 } from './wasm-simd.js';
 
 /**
  * Modes whose log-weight term lies more than this below the largest one are skipped by the
@@ -87,16 +88,6 @@ export function gaussianMixture(opts: GaussianMixtureOptions): Target {
   function logits(x: Float32Array, i: number): number {
     const xo = i * d;
     let m = -Infinity;
-    if (d === 2) {
-      const x0 = x[xo];
-      const x1 = x[xo + 1];
-      for (let k = 0; k < K; k++) {
-        const v = bias[k] + x0 * slope[2 * k] + x1 * slope[2 * k + 1];
-        b[k] = v;
-        if (v > m) m = v;
-      }
-      return m;
-    }
     for (let k = 0, ko = 0; k < K; k++, ko += d) {
       let v = bias[k];
       for (let j = 0; j < d; j++) v += x[xo + j] * slope[ko + j];
@@ -113,7 +104,10 @@ export function gaussianMixture(opts: GaussianMixtureOptions): Target {
     return m + Math.log(sum) - q * half + norm;
   }
 
+  const simd = d === 2 && simdSupported ? mixture2dKernel(mu, logW, scale) : undefined;
+
   function logDensityAndGrad(x: Float32Array, n: number, logp: Float32Array, grad: Float32Array): void {
+    if (simd) return simd(x, n, logp, grad);
     for (let i = 0; i < n; i++) {
       const m = logits(x, i);
       const cut = m - SKIP_BELOW_MAX;
@@ -132,6 +126,7 @@ export function gaussianMixture(opts: GaussianMixtureOptions): Target {
   }
 
   function logDensityHost(x: Float32Array, n: number, logp: Float32Array): void {
+    if (simd) return simd(x, n, logp, null);
     for (let i = 0; i < n; i++) {
       const m = logits(x, i);
       const cut = m - SKIP_BELOW_MAX;
@@ -167,6 +162,118 @@ export function gaussianMixture(opts: GaussianMixtureOptions): Target {
   }
 
   return { name: 'gaussianMixture', dim: d, logZ: 0, logDensity, logDensityAndGrad, logDensityHost, sample };
+}
+
+/** f32x4 constants of the 2-D kernel. */
+const MIX_CONSTANTS = new Constants([0, -Infinity, -SKIP_BELOW_MAX, ...EXP_CONSTANTS]);
+
+/**
+ * The fused path for d = 2 as a WebAssembly SIMD kernel, 4 points per vector: per block of 4
+ * points, a_k = log w_k − |x − μ_k|²/(2s²) for every mode and their maximum m, then
+ * Σ_k e_k and Σ_k e_k (x − μ_k) with e_k = exp(a_k − m), modes below m − 32 skipped (per point:
+ * a skipped mode contributes exactly 0, so each point's result does not depend on its block).
+ * log p = m + log Σ e_k − log(2π s²), ∇ log p = −Σ e_k (x − μ_k) / (s² Σ e_k).
+ */
+function mixture2dKernel(mu: Float64Array, logW: Float64Array, scale: number): (x: Float32Array, n: number, logp: Float32Array, grad: Float32Array | null) => void {
+  const K = logW.length;
+  const s2 = scale * scale;
+  const norm = -Math.log(2 * Math.PI * s2);
+  // layout: constants; per mode μ_k0, μ_k1, log w_k (splatted, 48 bytes); a_k of a block (K × 16);
+  // then per call the points (padded to blocks of 4) and per block (m, Σe, Σe t0, Σe t1)
+  const MODES = MIX_CONSTANTS.bytes;
+  const A = MODES + 48 * K;
+  const DYN = A + 16 * K;
+  const kernel = instantiate(emitMixture2d(K, 1 / (2 * s2), MODES, A), Math.ceil((DYN + 1) / 65536));
+  let f32 = new Float32Array(kernel.memory.buffer);
+  MIX_CONSTANTS.write(f32);
+  for (let k = 0; k < K; k++) {
+    [mu[2 * k], mu[2 * k + 1], logW[k]].forEach((v, j) => f32.fill(v, MODES / 4 + 12 * k + 4 * j, MODES / 4 + 12 * k + 4 * j + 4));
+  }
+  return (x, n, logp, grad) => {
+    if (n === 0) return;
+    const blocks = Math.ceil(n / 4);
+    const X = DYN;
+    const OUT = X + 32 * blocks;
+    const end = OUT + 64 * blocks;
+    if (end > kernel.memory.buffer.byteLength) {
+      kernel.memory.grow(Math.ceil((end - kernel.memory.buffer.byteLength) / 65536));
+      f32 = new Float32Array(kernel.memory.buffer);
+    }
+    f32.set(x.subarray(0, 2 * n), X / 4);
+    f32.fill(0, X / 4 + 2 * n, OUT / 4);
+    kernel.run(blocks, X, OUT);
+    for (let i = 0; i < n; i++) {
+      const o = OUT / 4 + 16 * (i >> 2) + (i & 3);
+      const sum = f32[o + 4];
+      // Σe = 0 only when no mode is finite: −∞ for an infinite point, NaN for a NaN one
+      logp[i] = sum > 0 ? f32[o] + Math.log(sum) + norm : Number.isNaN(x[2 * i] + x[2 * i + 1]) ? NaN : -Infinity;
+      if (grad) {
+        grad[2 * i] = -f32[o + 8] / (sum * s2);
+        grad[2 * i + 1] = -f32[o + 12] / (sum * s2);
+      }
+    }
+  };
+}
+
+/** Emits run(blocks, xPtr, outPtr) for a K-mode mixture in 2-D with 1/(2s²) = `half`. */
+function emitMixture2d(K: number, half: number, MODES: number, A: number): Code {
+  const c = new Code(3);
+  const [BLOCKS, XP, OUT] = [0, 1, 2];
+  const blk = c.local(I32);
+  const mp = c.local(I32);
+  const ap = c.local(I32);
+  const [x0, x1, m, t0, t1, a, mask, sum, acc0, acc1, e, fx, r, t] = Array.from({ length: 14 }, () => c.local(V128));
+  const k = (v: number) => MIX_CONSTANTS.load(c, v);
+  const { f32x4Add: add, f32x4Sub: sub, f32x4Mul: mul, f32x4Pmax: pmax, load, store } = SIMD;
+  const diffs = () => {
+    c.get(x0).get(mp).simd(load, 0).simd(sub).set(t0);
+    c.get(x1).get(mp).simd(load, 16).simd(sub).set(t1);
+  };
+  c.i32(0).set(blk);
+  c.loop(); // blocks of 4 points
+  c.get(XP).simd(load, 0).get(XP).simd(load, 16).shuffle32([0, 2, 4, 6]).set(x0);
+  c.get(XP).simd(load, 0).get(XP).simd(load, 16).shuffle32([1, 3, 5, 7]).set(x1);
+  // pass 1: a_k and their maximum
+  k(-Infinity).set(m);
+  c.i32(MODES).set(mp);
+  c.i32(A).set(ap);
+  c.loop();
+  diffs();
+  c.get(ap);
+  c.get(mp).simd(load, 32).get(t0).get(t0).simd(mul).get(t1).get(t1).simd(mul).simd(add);
+  c.f32x4(half).simd(mul).simd(sub).tee(a);
+  c.simd(store, 0);
+  c.get(m).get(a).simd(pmax).set(m);
+  c.get(mp).i32(48).i32Add().set(mp);
+  c.get(ap).i32(16).i32Add().tee(ap).i32(A + 16 * K).i32LtU().brIf(0);
+  c.end();
+  // pass 2: Σ e_k, Σ e_k (x − μ_k) over the modes within 32 of the maximum (per lane)
+  k(0).set(sum);
+  k(0).set(acc0);
+  k(0).set(acc1);
+  c.i32(MODES).set(mp);
+  c.i32(A).set(ap);
+  c.loop();
+  c.block();
+  c.get(ap).simd(load, 0).get(m).simd(sub).tee(a);
+  k(-SKIP_BELOW_MAX).simd(SIMD.f32x4Ge).tee(mask);
+  c.simd(SIMD.anyTrue).i32Eqz().brIf(0);
+  emitExp(c, k, a, e, fx, r, t);
+  c.get(e).get(mask).simd(SIMD.and).tee(e);
+  c.get(sum).simd(add).set(sum);
+  diffs();
+  c.get(acc0).get(e).get(t0).simd(mul).simd(add).set(acc0);
+  c.get(acc1).get(e).get(t1).simd(mul).simd(add).set(acc1);
+  c.end();
+  c.get(mp).i32(48).i32Add().set(mp);
+  c.get(ap).i32(16).i32Add().tee(ap).i32(A + 16 * K).i32LtU().brIf(0);
+  c.end();
+  [m, sum, acc0, acc1].forEach((v, j) => c.get(OUT).get(v).simd(store, 16 * j));
+  c.get(XP).i32(32).i32Add().set(XP);
+  c.get(OUT).i32(64).i32Add().set(OUT);
+  c.get(blk).i32(1).i32Add().tee(blk).get(BLOCKS).i32LtU().brIf(0);
+  c.end();
+  return c;
 }
 
 /** The GMM-40 component standard deviation: softplus(1) computed in float32. */
