@@ -40,9 +40,10 @@ export interface GaussianMixtureOptions {
 
 /**
  * An isotropic Gaussian mixture Σ_k w_k N(μ_k, s² I) on R^d (normalised: log Z = 0), with a
- * TensorFlow.js log density (differentiable), a fused host log density and gradient (one pass
- * per point computing the log-sum-exp and the responsibilities together, skipping modes whose
- * weight underflows float32 relative to the largest), and an exact sampler.
+ * TensorFlow.js log density (differentiable), a fused host log density and gradient (per point,
+ * the log-sum-exp and the responsibilities together, skipping modes whose weight underflows
+ * float32 relative to the largest; a WebAssembly SIMD kernel for d = 2, a float64 loop
+ * otherwise), and an exact sampler.
  *
  * @throws ArgumentError for empty or ragged means, non-finite values, scale ≤ 0, or weights of
  *   the wrong length, negative, non-finite or all zero.
