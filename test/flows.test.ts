@@ -75,7 +75,9 @@ const cases: Case[] = [
     name: 'actNorm (image [2, 1, 3], data-initialised)',
     make: () => {
       const b = flows.actNorm([2, 1, 3]);
-      tf.tidy(() => b.inverseAndLogDet(tf.add(tf.mul(tf.tensor2d(normal(ks[10], 60), [10, 6]), 3), 2) as tf.Tensor2D));
+      tf.tidy(() => {
+        b.inverseAndLogDet(tf.add(tf.mul(tf.tensor2d(normal(ks[10], 60), [10, 6]), 3), 2) as tf.Tensor2D);
+      });
       return b;
     },
   },
