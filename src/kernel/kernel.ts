@@ -196,6 +196,7 @@ export class Kernel {
         case 'shutdown_request': {
           const restart = Boolean((msg.content as { restart?: boolean }).restart);
           reply({ status: 'ok', restart });
+          this.publish(msg, 'shutdown_reply', { status: 'ok', restart }); // for the other clients, as ipykernel does
           this.status(msg, 'idle');
           await this.shutdown();
           return;

@@ -2,7 +2,7 @@
 (interrupt_request on the control channel, the kernel manager's interrupt, SIGINT) during
 60-second loops, asynchronous and synchronous, including a transportlab MCMC run that stops with
 its partial trace; queued cells aborted after an error; stream coalescing; output of async work
-routed to the cell that started it."""
+routed to the cell that started it; shutdown_request replies, broadcasts and exits."""
 import signal
 import time
 
@@ -143,3 +143,26 @@ class RobustnessTests(KernelTestCase):
         [late_display] = [m for m in msgs if m["msg_type"] == "display_data"]
         self.assertEqual(late_display["content"]["data"]["text/markdown"], "late display of A")
         self.assertEqual(late_display["parent_header"]["msg_id"], id_a)
+
+
+class ShutdownTests(KernelTestCase):
+    @classmethod
+    def tearDownClass(cls):
+        cls.kc.stop_channels()
+        if cls.km.is_alive():
+            cls.km.shutdown_kernel(now=True)
+        else:
+            cls.km.cleanup_resources()
+
+    def test_shutdown_request_replies_and_exits(self):
+        msg_id = self.kc.shutdown()
+        reply = self.kc.get_control_msg(timeout=10)
+        self.assertEqual(reply["header"]["msg_type"], "shutdown_reply")
+        self.assertEqual(reply["parent_header"]["msg_id"], msg_id)
+        self.assertEqual(reply["content"], {"status": "ok", "restart": False})
+        broadcast = [m for m in self.iopub_until_idle(msg_id) if m["msg_type"] == "shutdown_reply"]
+        self.assertEqual(len(broadcast), 1)
+        deadline = time.time() + 10
+        while self.km.is_alive() and time.time() < deadline:
+            time.sleep(0.1)
+        self.assertFalse(self.km.is_alive(), "the kernel process exited")
