@@ -1,0 +1,184 @@
+/*
+ * transportlab_blas: a Node-API addon running OpenBLAS's single-precision matrix product
+ * (cblas_sgemm, row-major, with its transpose flags) directly on Float32Array views, e.g. views
+ * of TensorFlow.js's wasm heap, so that products run at the native roofline with no copies,
+ * transposes or repacking on the JavaScript side. Plus the two memory-bound helpers of a dense
+ * layer (bias rows, column sums) and OpenBLAS's thread/core queries.
+ *
+ * Every array argument is bounds-checked against the extent the product touches, and the
+ * output may not overlap an input (all views may share one heap); violations throw a
+ * RangeError/TypeError instead of reading or writing outside the views.
+ *
+ * The OpenBLAS entry points are declared here (the standard CBLAS row-major interface and
+ * OpenBLAS's extensions), so the addon builds against the runtime library alone
+ * (libopenblas.so.0) when no development headers are installed.
+ */
+#define NAPI_VERSION 8
+#include <node_api.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+enum { CBLAS_ROW_MAJOR = 101, CBLAS_NO_TRANS = 111, CBLAS_TRANS = 112 };
+void cblas_sgemm(int order, int transA, int transB, int m, int n, int k, float alpha, const float *a, int lda,
+                 const float *b, int ldb, float beta, float *c, int ldc);
+void openblas_set_num_threads(int num_threads);
+int openblas_get_num_threads(void);
+char *openblas_get_config(void);
+char *openblas_get_corename(void);
+
+/* Throws a JavaScript error and makes the caller return NULL. */
+#define FAIL(env, kind, msg)              \
+  do {                                    \
+    napi_throw_##kind((env), NULL, (msg)); \
+    return NULL;                          \
+  } while (0)
+
+/* A Float32Array argument: its data pointer (view offset included) and element count. */
+static int get_f32(napi_env env, napi_value v, float **data, size_t *len) {
+  bool is_ta = false;
+  napi_typedarray_type type;
+  void *ptr = NULL;
+  if (napi_is_typedarray(env, v, &is_ta) != napi_ok || !is_ta) return 0;
+  if (napi_get_typedarray_info(env, v, &type, len, &ptr, NULL, NULL) != napi_ok || type != napi_float32_array) return 0;
+  if (ptr == NULL && *len > 0) return 0; /* detached buffer */
+  *data = (float *)ptr;
+  return 1;
+}
+
+/* A non-negative integer argument below 2^31. */
+static int get_dim(napi_env env, napi_value v, int64_t *out) {
+  double d;
+  if (napi_get_value_double(env, v, &d) != napi_ok) return 0;
+  if (!(d >= 0 && d < 2147483648.0) || d != (double)(int64_t)d) return 0;
+  *out = (int64_t)d;
+  return 1;
+}
+
+/* Whether a stored [rows, cols] matrix with leading dimension ld fits in len elements. */
+static int fits(int64_t rows, int64_t cols, int64_t ld, size_t len) {
+  if (ld < (cols > 1 ? cols : 1)) return 0;
+  if (rows == 0 || cols == 0) return 1;
+  return (uint64_t)((rows - 1) * ld + cols) <= (uint64_t)len;
+}
+
+/* Whether [p, p + n) and [q, q + m) (in floats) overlap. */
+static int overlap(const float *p, size_t n, const float *q, size_t m) {
+  return n > 0 && m > 0 && p < q + m && q < p + n;
+}
+
+/*
+ * sgemm(transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc):
+ * C ← alpha · op(A) · op(B) + beta · C, row-major, op(A) [m, k], op(B) [k, n], C [m, n].
+ */
+static napi_value sgemm(napi_env env, napi_callback_info info) {
+  size_t argc = 13;
+  napi_value argv[13];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 13) FAIL(env, type_error, "sgemm expects 13 arguments");
+  bool ta, tb;
+  if (napi_get_value_bool(env, argv[0], &ta) != napi_ok || napi_get_value_bool(env, argv[1], &tb) != napi_ok) {
+    FAIL(env, type_error, "sgemm: transA and transB must be booleans");
+  }
+  int64_t m, n, k, lda, ldb, ldc;
+  if (!get_dim(env, argv[2], &m) || !get_dim(env, argv[3], &n) || !get_dim(env, argv[4], &k) || !get_dim(env, argv[7], &lda) ||
+      !get_dim(env, argv[9], &ldb) || !get_dim(env, argv[12], &ldc)) {
+    FAIL(env, range_error, "sgemm: m, n, k, lda, ldb and ldc must be integers in [0, 2^31)");
+  }
+  double alpha, beta;
+  if (napi_get_value_double(env, argv[5], &alpha) != napi_ok || napi_get_value_double(env, argv[10], &beta) != napi_ok) {
+    FAIL(env, type_error, "sgemm: alpha and beta must be numbers");
+  }
+  float *a, *b, *c;
+  size_t na, nb, nc;
+  if (!get_f32(env, argv[6], &a, &na) || !get_f32(env, argv[8], &b, &nb) || !get_f32(env, argv[11], &c, &nc)) {
+    FAIL(env, type_error, "sgemm: A, B and C must be attached Float32Arrays");
+  }
+  if (!fits(ta ? k : m, ta ? m : k, lda, na)) FAIL(env, range_error, "sgemm: A is too short for op(A) [m, k] with this lda");
+  if (!fits(tb ? n : k, tb ? k : n, ldb, nb)) FAIL(env, range_error, "sgemm: B is too short for op(B) [k, n] with this ldb");
+  if (!fits(m, n, ldc, nc)) FAIL(env, range_error, "sgemm: C is too short for [m, n] with this ldc");
+  if (overlap(c, nc, a, na) || overlap(c, nc, b, nb)) FAIL(env, range_error, "sgemm: C overlaps A or B");
+  if (m > 0 && n > 0) {
+    cblas_sgemm(CBLAS_ROW_MAJOR, ta ? CBLAS_TRANS : CBLAS_NO_TRANS, tb ? CBLAS_TRANS : CBLAS_NO_TRANS, (int)m, (int)n, (int)k,
+                (float)alpha, a, (int)(lda), b, (int)ldb, (float)beta, c, (int)ldc);
+  }
+  return NULL;
+}
+
+/* fillRows(v, C): C[i, :] = v for every row i of C (C.length a multiple of v.length). */
+static napi_value fill_rows(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 2) FAIL(env, type_error, "fillRows expects 2 arguments");
+  float *v, *c;
+  size_t nv, nc;
+  if (!get_f32(env, argv[0], &v, &nv) || !get_f32(env, argv[1], &c, &nc)) FAIL(env, type_error, "fillRows: v and C must be attached Float32Arrays");
+  if (nv == 0 ? nc != 0 : nc % nv != 0) FAIL(env, range_error, "fillRows: C.length must be a multiple of v.length");
+  if (overlap(c, nc, v, nv)) FAIL(env, range_error, "fillRows: C overlaps v");
+  for (size_t i = 0; i < nc; i += nv)
+    for (size_t j = 0; j < nv; j++) c[i + j] = v[j];
+  return NULL;
+}
+
+/*
+ * sumRows(A, cols, out): out[j] = Σ_i A[i, j] for a row-major [A.length / cols, cols] matrix,
+ * accumulated in double precision, rows in order (deterministic), then rounded to float32.
+ */
+static napi_value sum_rows(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 3) FAIL(env, type_error, "sumRows expects 3 arguments");
+  float *a, *out;
+  size_t na, nout;
+  int64_t cols;
+  if (!get_f32(env, argv[0], &a, &na) || !get_f32(env, argv[2], &out, &nout)) FAIL(env, type_error, "sumRows: A and out must be attached Float32Arrays");
+  if (!get_dim(env, argv[1], &cols) || cols == 0 || na % (size_t)cols != 0 || nout != (size_t)cols) {
+    FAIL(env, range_error, "sumRows: cols must be a positive divisor of A.length and equal out.length");
+  }
+  if (overlap(out, nout, a, na)) FAIL(env, range_error, "sumRows: out overlaps A");
+  double *acc = calloc((size_t)cols, sizeof(double));
+  if (acc == NULL) FAIL(env, error, "sumRows: out of memory");
+  for (size_t i = 0; i < na; i += (size_t)cols)
+    for (size_t j = 0; j < (size_t)cols; j++) acc[j] += a[i + j];
+  for (size_t j = 0; j < (size_t)cols; j++) out[j] = (float)acc[j];
+  free(acc);
+  return NULL;
+}
+
+/* setThreads(n): the number of threads OpenBLAS uses from now on (n ≥ 1). */
+static napi_value set_threads(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  int64_t n;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 1 || !get_dim(env, argv[0], &n) || n < 1 || n > 1024) {
+    FAIL(env, range_error, "setThreads expects an integer in [1, 1024]");
+  }
+  openblas_set_num_threads((int)n);
+  return NULL;
+}
+
+/* info(): { corename, config, threads } as OpenBLAS reports them. */
+static napi_value blas_info(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value obj, core, config, threads;
+  if (napi_create_object(env, &obj) != napi_ok || napi_create_string_utf8(env, openblas_get_corename(), NAPI_AUTO_LENGTH, &core) != napi_ok ||
+      napi_create_string_utf8(env, openblas_get_config(), NAPI_AUTO_LENGTH, &config) != napi_ok ||
+      napi_create_int32(env, openblas_get_num_threads(), &threads) != napi_ok || napi_set_named_property(env, obj, "corename", core) != napi_ok ||
+      napi_set_named_property(env, obj, "config", config) != napi_ok || napi_set_named_property(env, obj, "threads", threads) != napi_ok) {
+    FAIL(env, error, "info: could not build the result");
+  }
+  return obj;
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+      {"sgemm", NULL, sgemm, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"fillRows", NULL, fill_rows, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"sumRows", NULL, sum_rows, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"info", NULL, blas_info, NULL, NULL, NULL, napi_enumerable, NULL},
+  };
+  if (napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props) != napi_ok) return NULL;
+  return exports;
+}
+
+NAPI_MODULE(transportlab_blas, init)

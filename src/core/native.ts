@@ -1,0 +1,110 @@
+/**
+ * The optional native BLAS addon (native/blas.c, built by scripts/build-native.mjs into
+ * build/native/transportlab_blas.node): OpenBLAS's `cblas_sgemm` run directly on Float32Array
+ * views, e.g. of TensorFlow.js's wasm heap. WebAssembly SIMD is 128-bit and runs XNNPACK's
+ * matrix products at ~30 GFLOP/s on this project's machine; OpenBLAS reaches the native
+ * roofline (~190 GFLOP/s with AVX-512 kernels, one thread), which dense-layer training needs.
+ *
+ * The addon is loaded once, on first use. It is optional: when it was not built (no compiler,
+ * headers or OpenBLAS at install time) or does not load, {@link nativeBlas} returns undefined
+ * and callers keep their WebAssembly path.
+ *
+ * Environment:
+ * - `TRANSPORTLAB_NATIVE=0` disables the addon.
+ * - `TRANSPORTLAB_BLAS_THREADS` (default 1): OpenBLAS threads. One thread is the default so that
+ *   results compare with single-threaded references and the library does not compete with
+ *   its own worker threads; OpenBLAS's threaded products split the output, never the inner
+ *   sum, so results are the same for any thread count.
+ * - `OPENBLAS_CORETYPE` is honoured as OpenBLAS reads it when the library loads (it cannot be
+ *   changed afterwards from here): an older core (e.g. `Haswell` on an AVX-512 machine) roughly
+ *   halves the speed of products. {@link NativeBlas.corename} reports the core in use.
+ *
+ * @module
+ */
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { ArgumentError, checkPositiveInt } from './errors.js';
+
+/** The addon's functions (row-major; every array a Float32Array, bounds-checked natively). */
+export interface NativeBlas {
+  /**
+   * C ← alpha · op(A) · op(B) + beta · C with op(A) [m, k], op(B) [k, n], C [m, n], row-major,
+   * op(X) = Xᵀ when its flag is set; lda, ldb, ldc are the row strides of A, B, C as stored.
+   * C must not overlap A or B.
+   */
+  sgemm(
+    transA: boolean,
+    transB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    A: Float32Array,
+    lda: number,
+    B: Float32Array,
+    ldb: number,
+    beta: number,
+    C: Float32Array,
+    ldc: number,
+  ): void;
+  /** C[i, :] = v for every row i of C (a row-major [C.length / v.length, v.length] matrix). */
+  fillRows(v: Float32Array, C: Float32Array): void;
+  /** out[j] = Σ_i A[i, j] (A row-major with `cols` columns), summed in order in double precision. */
+  sumRows(A: Float32Array, cols: number, out: Float32Array): void;
+  /** The OpenBLAS kernel family in use (e.g. `Cooperlake`, `SkylakeX`, `Haswell`). */
+  readonly corename: string;
+  /** OpenBLAS's build configuration string. */
+  readonly config: string;
+}
+
+interface Addon extends Omit<NativeBlas, 'corename' | 'config'> {
+  setThreads(n: number): void;
+  info(): { corename: string; config: string; threads: number };
+}
+
+const ADDON = fileURLToPath(new URL('../../build/native/transportlab_blas.node', import.meta.url));
+
+let loaded: { addon: Addon; blas: NativeBlas } | null | undefined;
+
+function load(): { addon: Addon; blas: NativeBlas } | null {
+  if (process.env.TRANSPORTLAB_NATIVE === '0') return null;
+  let addon: Addon;
+  try {
+    addon = createRequire(import.meta.url)(ADDON) as Addon;
+  } catch {
+    return null; // not built, or built for another platform/Node: the WebAssembly path is used
+  }
+  const env = process.env.TRANSPORTLAB_BLAS_THREADS;
+  const threads = env === undefined || env === '' ? 1 : Number(env);
+  if (!(Number.isInteger(threads) && threads >= 1)) throw new ArgumentError('TRANSPORTLAB_BLAS_THREADS', 'a positive integer', env);
+  addon.setThreads(threads);
+  const { corename, config } = addon.info();
+  const blas: NativeBlas = { sgemm: addon.sgemm, fillRows: addon.fillRows, sumRows: addon.sumRows, corename, config };
+  return { addon, blas };
+}
+
+/**
+ * The native BLAS addon, or undefined when it is disabled (`TRANSPORTLAB_NATIVE=0`), was not
+ * built or does not load. Loaded on the first call; later calls return the same object.
+ * Throws an {@link ArgumentError} when `TRANSPORTLAB_BLAS_THREADS` is not a positive integer.
+ */
+export function nativeBlas(): NativeBlas | undefined {
+  if (loaded === undefined) loaded = load();
+  return loaded?.blas;
+}
+
+/**
+ * Sets the number of threads of the native products (OpenBLAS's thread pool; default 1 or
+ * `TRANSPORTLAB_BLAS_THREADS`) and returns whether the addon is loaded (false: nothing to set).
+ */
+export function setNativeBlasThreads(n: number): boolean {
+  checkPositiveInt('n', n);
+  if (nativeBlas() === undefined) return false;
+  loaded!.addon.setThreads(n);
+  return true;
+}
+
+/** The number of threads the native products use, or undefined when the addon is not loaded. */
+export function nativeBlasThreads(): number | undefined {
+  return nativeBlas() === undefined ? undefined : loaded!.addon.info().threads;
+}
