@@ -19,6 +19,11 @@
  * MLP(1, 64, 64, 2) at batch 1024 (W3's conditioners) 83 → 27 ms of CPU time. What remains
  * is mostly XNNPACK's single-threaded WebAssembly-SIMD matrix product (~28 GFLOP/s).
  *
+ * With the native BLAS addon (../core/native.ts: OpenBLAS `sgemm` on the wasm heap) the three
+ * products run natively with `sgemm`'s transpose flags instead — x W + b, du Wᵀ and xᵀ du, no
+ * transposes or repacking — and db as a native column sum; the WebAssembly path above is the
+ * fallback when the addon is not built or `TRANSPORTLAB_NATIVE=0`.
+ *
  * The hand-written backward pass is itself not differentiable: the layer falls back to plain
  * differentiable ops whenever a gradient of a gradient may be requested (the layer runs inside
  * two or more nested gradient computations), and on every backend other than wasm (where
@@ -29,7 +34,7 @@
 import { tf } from '../core/backend.js';
 import { ArgumentError } from '../core/errors.js';
 import { type Activation, activate, activationImpl } from './activations.js';
-import { onWasm, transpose2d } from './wasmKernels.js';
+import { nativeMatMul, onNativeWasm, onWasm, sumRows, transpose2d } from './wasmKernels.js';
 
 /**
  * The engine entry point behind `tf.customGrad` (public at run time, private in the type
@@ -69,11 +74,12 @@ export function dense(x: tf.Tensor2D, W: tf.Tensor2D, b: tf.Tensor1D, activation
     return activation === undefined ? u : activate(u, activation);
   }
   const impl = activation === undefined ? undefined : activationImpl(activation);
+  const native = onNativeWasm();
   const engine = tf.engine() as unknown as KernelFuncRunner;
   return engine.runKernelFunc({
     inputs: { x, W, b },
     forwardFunc: (_, save) => {
-      const u = tf.fused.matMul({ a: x, b: W, bias: b });
+      const u = native ? nativeMatMul(x, W, false, false, b) : tf.fused.matMul({ a: x, b: W, bias: b });
       if (impl === undefined) {
         save([x, W]);
         return u;
@@ -84,6 +90,13 @@ export function dense(x: tf.Tensor2D, W: tf.Tensor2D, b: tf.Tensor1D, activation
     },
     backwardsFunc: (dy, [xs, Ws, ...actSaved]) => {
       const du = (impl === undefined ? dy : impl.backward(dy, actSaved)) as tf.Tensor2D;
+      if (native) {
+        return {
+          x: () => nativeMatMul(du, Ws as tf.Tensor2D, false, true),
+          W: () => nativeMatMul(xs as tf.Tensor2D, du, true, false),
+          b: () => sumRows(du),
+        };
+      }
       // the right operand of a product is repacked: put the narrower of x and du there
       const narrowX = (xs as tf.Tensor2D).shape[1] < du.shape[1];
       return {

@@ -12,12 +12,19 @@
  * ~1.3 ms for the same matrix, so "transpose, then a plain product" beats a transposed
  * product by ~10x on the shapes of dense-layer gradients.
  *
+ * When the native BLAS addon loads (../core/native.ts), two more kernels run products and
+ * column sums natively on the same heap: {@link nativeMatMul} (OpenBLAS `sgemm` with its
+ * transpose flags: no transposes or repacking) and {@link sumRows}.
+ *
  * @module
  */
 import { tf } from '../core/backend.js';
+import { type NativeBlas, nativeBlas } from '../core/native.js';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 const TRANSPOSE = 'TransportlabTranspose2D';
+const GEMM = 'TransportlabNativeMatMul';
+const SUM_ROWS = 'TransportlabNativeSumRows';
 
 /**
  * out[j·rows + i] = x[i·cols + j]: transpose of a row-major [rows, cols] matrix, by 4 × 4
@@ -74,6 +81,40 @@ tf.registerKernel({
   },
 });
 
+/** The addon; the native kernels are only run after {@link onNativeWasm} said it loaded. */
+const blas = (): NativeBlas => nativeBlas() as NativeBlas;
+
+tf.registerKernel({
+  kernelName: GEMM,
+  backendName: 'wasm',
+  kernelFunc: ({ inputs, attrs, backend }) => {
+    const be = backend as BackendWasm;
+    const { a, b, bias } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo; bias?: tf.TensorInfo };
+    const { transposeA, transposeB } = attrs as unknown as { transposeA: boolean; transposeB: boolean };
+    const [ra, ca] = a.shape;
+    const [rb, cb] = b.shape;
+    const [m, k, n] = [transposeA ? ca : ra, transposeA ? ra : ca, transposeB ? rb : cb];
+    const out = be.makeOutput([m, n], 'float32');
+    const view = (t: tf.TensorInfo) => be.typedArrayFromHeap(t) as Float32Array;
+    const c = view(out);
+    if (bias !== undefined) blas().fillRows(view(bias), c);
+    blas().sgemm(transposeA, transposeB, m, n, k, 1, view(a), ca, view(b), cb, bias === undefined ? 0 : 1, c, n);
+    return out;
+  },
+});
+
+tf.registerKernel({
+  kernelName: SUM_ROWS,
+  backendName: 'wasm',
+  kernelFunc: ({ inputs, backend }) => {
+    const be = backend as BackendWasm;
+    const x = inputs.x as tf.TensorInfo;
+    const out = be.makeOutput([x.shape[1]], 'float32');
+    blas().sumRows(be.typedArrayFromHeap(x) as Float32Array, x.shape[1], be.typedArrayFromHeap(out) as Float32Array);
+    return out;
+  },
+});
+
 /** Whether the fast kernels of this module run on the current backend. */
 export function onWasm(): boolean {
   return tf.getBackend() === 'wasm';
@@ -110,4 +151,24 @@ export function hostValues(t: tf.Tensor): Float32Array {
 export function transpose2d(x: tf.Tensor2D): tf.Tensor2D {
   if (!onWasm() || x.dtype !== 'float32') return tf.transpose(x);
   return tf.engine().runKernel(TRANSPOSE, { x }) as tf.Tensor2D;
+}
+
+/** Whether the native kernels ({@link nativeMatMul}, {@link sumRows}) run: wasm backend and the addon loaded. */
+export function onNativeWasm(): boolean {
+  return onWasm() && nativeBlas() !== undefined;
+}
+
+/**
+ * op(a) · op(b) (+ bias, broadcast over rows) for float32 matrices, op(X) = Xᵀ when its flag
+ * is set, by OpenBLAS `sgemm` on the wasm heap (one product, no transposes or repacking). Only
+ * where {@link onNativeWasm}; shapes are the caller's to check. Not differentiable.
+ */
+export function nativeMatMul(a: tf.Tensor2D, b: tf.Tensor2D, transposeA: boolean, transposeB: boolean, bias?: tf.Tensor1D): tf.Tensor2D {
+  const inputs: tf.NamedTensorMap = bias === undefined ? { a, b } : { a, b, bias };
+  return tf.engine().runKernel(GEMM, inputs, { transposeA, transposeB }) as tf.Tensor2D;
+}
+
+/** 1ᵀ x: the column sums of a float32 matrix [rows, cols] → [cols], natively. Only where {@link onNativeWasm}. Not differentiable. */
+export function sumRows(x: tf.Tensor2D): tf.Tensor1D {
+  return tf.engine().runKernel(SUM_ROWS, { x }) as tf.Tensor1D;
 }
