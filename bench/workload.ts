@@ -80,3 +80,12 @@ export function malaInstance(target: Target, x0: Float32Array, n: number, eps: n
     },
   };
 }
+
+/**
+ * The same target without its fused host paths, so that `evaluate()` takes ∇ log π from
+ * TensorFlow.js autodiff of `logDensity`: the literal "gradient by autodiff" of WORKLOADS.md.
+ */
+export function autodiffOnly(target: Target): Target {
+  const { logDensityAndGrad: _fused, logDensityHost: _host, ...tensorOnly } = target;
+  return tensorOnly;
+}
