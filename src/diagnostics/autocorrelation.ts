@@ -32,7 +32,11 @@ function twiddles(m: number, inverse: boolean): Twiddles {
   return w;
 }
 
-/** In-place iterative radix-2 Cooley–Tukey FFT of (re, im), length m a power of two, with m's bit-reversal permutation and the twiddles of its direction (the inverse omits the 1/m factor). */
+/**
+ * In-place iterative radix-2 Cooley–Tukey FFT of (re, im), length m a power of two, with m's
+ * bit-reversal permutation and the twiddles of its direction (the inverse omits the 1/m factor).
+ * Stages are done two at a time (radix 2², the same arithmetic with half the memory traffic).
+ */
 function fft(re: Float64Array, im: Float64Array, rev: Uint32Array, w: Twiddles): void {
   const m = re.length;
   for (let i = 1; i < m; i++) {
@@ -47,7 +51,51 @@ function fft(re: Float64Array, im: Float64Array, rev: Uint32Array, w: Twiddles):
     }
   }
   const { cos, sin } = w;
-  for (let len = 2; len <= m; len <<= 1) {
+  let len = 2;
+  // two radix-2 stages (len and 2·len) per pass over the data, on four entries held in registers
+  for (; 2 * len <= m; len <<= 2) {
+    const half = len >> 1;
+    for (let k = 0; k < half; k++) {
+      const ar = cos[half - 1 + k];
+      const ai = sin[half - 1 + k];
+      const br = cos[len - 1 + k];
+      const bi = sin[len - 1 + k];
+      const cr = cos[len - 1 + k + half];
+      const ci = sin[len - 1 + k + half];
+      for (let i = k; i < m; i += 2 * len) {
+        const i1 = i + half;
+        const i2 = i + len;
+        const i3 = i2 + half;
+        // stage len: (i, i1) and (i2, i3) with twiddle a
+        let xr = re[i1] * ar - im[i1] * ai;
+        let xi = re[i1] * ai + im[i1] * ar;
+        const r1 = re[i] - xr;
+        const m1 = im[i] - xi;
+        const r0 = re[i] + xr;
+        const m0 = im[i] + xi;
+        xr = re[i3] * ar - im[i3] * ai;
+        xi = re[i3] * ai + im[i3] * ar;
+        const r3 = re[i2] - xr;
+        const m3 = im[i2] - xi;
+        const r2 = re[i2] + xr;
+        const m2 = im[i2] + xi;
+        // stage 2·len: (i, i2) with twiddle b, (i1, i3) with twiddle c
+        xr = r2 * br - m2 * bi;
+        xi = r2 * bi + m2 * br;
+        re[i2] = r0 - xr;
+        im[i2] = m0 - xi;
+        re[i] = r0 + xr;
+        im[i] = m0 + xi;
+        xr = r3 * cr - m3 * ci;
+        xi = r3 * ci + m3 * cr;
+        re[i3] = r1 - xr;
+        im[i3] = m1 - xi;
+        re[i1] = r1 + xr;
+        im[i1] = m1 + xi;
+      }
+    }
+  }
+  for (; len <= m; len <<= 1) {
     const half = len >> 1;
     for (let k = 0; k < half; k++) {
       const wr = cos[half - 1 + k];

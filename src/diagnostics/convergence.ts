@@ -34,9 +34,8 @@ function split(a: ChainMatrix): ChainMatrix {
   return { m: 2 * a.m, n: h, data };
 }
 
-/** The indicators 1{x ≤ q} of the draws, same shape. */
-function indicator(a: ChainMatrix, q: number): ChainMatrix {
-  const data = new Float64Array(a.data.length);
+/** The indicators 1{x ≤ q} of the draws, same shape, written into `data`. */
+function indicator(a: ChainMatrix, q: number, data: Float64Array): ChainMatrix {
   for (let i = 0; i < data.length; i++) data[i] = a.data[i] <= q ? 1 : 0;
   return { ...a, data };
 }
@@ -233,12 +232,8 @@ export function essTail(chains: Chains, probs: [number, number] = [0.05, 0.95]):
 
 function essTailOf(d: Draws, probs: [number, number] = [0.05, 0.95]): number {
   const all = d.allSorted();
-  return Math.min(
-    ...probs.map((p) => {
-      const q = quantileSorted(all, p);
-      return essOf(indicator(d.split, q));
-    }),
-  );
+  const buffer = new Float64Array(d.split.data.length);
+  return Math.min(...probs.map((p) => essOf(indicator(d.split, quantileSorted(all, p), buffer))));
 }
 
 /** ESS of the mean: the split-chain ESS of the raw draws (ArviZ's `ess(method="mean")`). */
