@@ -250,12 +250,15 @@ test('marginals + essOverTime observe a MALA run live: coalesced updates, final 
   assert.ok(last.content.data.buffer_paths.length > 0);
   const title = (fig.layout as any).title.text as string;
   assert.match(title, /sampling 400\/400/);
-  // ESS: 10 points in sampling, the last over all 400 draws equals the diagnostics on the trace.
+  // ESS: the last point, over all 400 draws, equals the diagnostics on the trace.
   const ef = e.figure();
   assert.equal(ef.data.length, 4);
   const bulk0 = ef.data[0];
-  assert.equal((bulk0.x as Float32Array).length, 10);
-  assert.equal((bulk0.x as Float32Array).at(-1), steps);
+  // at most 10 evaluations (every 40 steps, fewer when over the time budget), always at the last step
+  const xs = Array.from(bulk0.x as Float32Array);
+  assert.ok(xs.length >= 2 && xs.length <= 10, `${xs.length} ESS points`);
+  assert.ok(xs.every((x, i) => x % 40 === 0 && (i === 0 || x > xs[i - 1])), `${xs}`);
+  assert.equal(xs.at(-1), steps);
   const chains = res.trace.chains(0);
   assert.equal(chains[0].length, steps);
   assert.ok(Math.abs((bulk0.y as Float32Array).at(-1)! - essBulk(chains)) <= 1e-3 * essBulk(chains));

@@ -2,7 +2,11 @@
  * `essOverTime`: effective sample size against the progress of a loop, live.
  * - MCMC (steps report the chains' positions): bulk and tail ESS (Vehtari et al. 2021, rank
  *   normalised split-R̂ machinery of `diagnostics`) of each chosen coordinate over the draws so
- *   far, at `points` evenly spaced steps of each phase (warm-up excluded by default).
+ *   far, at up to `points` evenly spaced steps of each phase (warm-up excluded by default) and
+ *   always at its last step. An evaluation costs O(chains · draws · log) and grows with the run,
+ *   so evaluations are skipped while their time would exceed `budget` (default 25%) of the loop's
+ *   own time since the previous one (evaluations cost about as much per draw as a cheap MCMC step,
+ *   so the last, over all draws, is often the largest part of the overhead).
  * - Importance weights (steps report `logWeights`: SMC, AIS, non-equilibrium samplers): Kish's
  *   IS-ESS (Σw)²/Σw² at every step, against t when the loop reports it.
  *
@@ -26,6 +30,8 @@ export interface EssOptions extends LiveOptions {
   points?: number;
   /** Phases tracked (default every phase except 'warmup'). */
   phases?: string[];
+  /** Largest fraction of the loop's time spent evaluating MCMC ESS between two evaluations (default 0.25). */
+  budget?: number;
 }
 
 /** Draws of the chosen coordinates of every chain during one phase, [dim][chain · total + step]. */
@@ -36,12 +42,16 @@ interface ChainStore {
   every: number;
   computedAt: number;
   draws: Float32Array[];
+  /** When the last evaluation ended and how long it took (ms). */
+  lastEnd: number;
+  lastCost: number;
 }
 
 /** The live ESS widget (see the module documentation); an {@link Observer} of loops. */
 export class EssOverTime extends LiveFigure {
   private readonly dims: number[];
   private readonly points: number;
+  private readonly budget: number;
   private readonly bulk: Series[];
   private readonly tail: Series[];
   private readonly weighted = new Series('IS-ESS');
@@ -56,6 +66,8 @@ export class EssOverTime extends LiveFigure {
     checkDims(this.dims);
     checkPhases(opts.phases);
     this.points = positiveInt('points', opts.points, 40);
+    this.budget = opts.budget ?? 0.25;
+    if (!(typeof this.budget === 'number' && this.budget > 0 && this.budget <= 1)) throw new ArgumentError('budget', 'a fraction in (0, 1]', opts.budget);
     this.bulk = this.dims.map((j) => new Series(`bulk x[${j}]`));
     this.tail = this.dims.map((j) => new Series(`tail x[${j}]`));
     this.open('EssView', {}, opts);
@@ -87,7 +99,7 @@ export class EssOverTime extends LiveFigure {
     for (const j of this.dims) if (j >= d) throw new ArgumentError('dims', `coordinates below the dimension ${d}`, j);
     if (!this.store || this.store.n !== n) {
       const total = Math.max(this.total, e.total, 1);
-      this.store = { n, total, steps: 0, every: Math.max(1, Math.ceil(total / this.points)), computedAt: 0, draws: this.dims.map(() => new Float32Array(n * total)) };
+      this.store = { n, total, steps: 0, every: Math.max(1, Math.ceil(total / this.points)), computedAt: 0, draws: this.dims.map(() => new Float32Array(n * total)), lastEnd: performance.now(), lastCost: 0 };
     }
     const s = this.store;
     if (s.steps >= s.total) return;
@@ -96,7 +108,8 @@ export class EssOverTime extends LiveFigure {
       for (let c = 0; c < n; c++) out[c * s.total + s.steps] = data[c * d + j];
     });
     s.steps++;
-    if (s.steps % s.every === 0 || s.steps === s.total) this.evaluate();
+    const affordable = (performance.now() - s.lastEnd) * this.budget >= s.lastCost;
+    if ((s.steps % s.every === 0 && affordable) || s.steps === s.total) this.evaluate();
   }
 
   /** Computes bulk and tail ESS of every tracked coordinate over the draws so far (needs ≥ 4 draws). */
@@ -104,11 +117,14 @@ export class EssOverTime extends LiveFigure {
     const s = this.store;
     if (!s || s.steps < 4 || s.computedAt === s.steps) return;
     s.computedAt = s.steps;
+    const t0 = performance.now();
     this.dims.forEach((_, k) => {
       const chains = Array.from({ length: s.n }, (_c, c) => s.draws[k].subarray(c * s.total, c * s.total + s.steps));
       this.bulk[k].push(this.offset + s.steps, essBulk(chains));
       this.tail[k].push(this.offset + s.steps, essTail(chains));
     });
+    s.lastEnd = performance.now();
+    s.lastCost = s.lastEnd - t0;
     this.changed();
   }
 

@@ -92,7 +92,7 @@ export function marginalsFigure(samples: Samples, weights: ArrayLike<number> | u
           type: 'heatmap', name: `${opts.labels[c]} × ${opts.labels[r]}`,
           x: binCenters(ranges[c], opts.bins2d), y: binCenters(ranges[r], opts.bins2d),
           z: histogram2d(samples, c, r, ranges[c], ranges[r], opts.bins2d, weights),
-          colorscale: 'Blues', showscale: false, xaxis: axisName('x', cell), yaxis: axisName('y', cell),
+          colorscale: 'Blues', reversescale: true, showscale: false, xaxis: axisName('x', cell), yaxis: axisName('y', cell),
         });
         layout[axisKey('x', cell)] = { range: ranges[c], title: { text: opts.labels[c] } };
         layout[axisKey('y', cell)] = { range: ranges[r], title: { text: opts.labels[r] } };

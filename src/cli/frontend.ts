@@ -1,0 +1,156 @@
+/**
+ * `transportlab lab`: the bundled notebook front-end. Installs the `transportlab` kernelspec into
+ * `build/jupyter`, starts Debian's jupyter_server (`/usr/bin/python3 -m jupyter_server`, token auth)
+ * on 127.0.0.1 with the `transportlab_frontend` server extension (frontend/server) serving the page
+ * built by `frontend/build.mjs`, and prints the URL with the token. Stops the server on Ctrl+C.
+ *
+ * @module
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { delimiter, join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { ArgumentError } from '../core/errors.js';
+import { installKernelspec } from '../kernel/kernelspec.js';
+import { PACKAGE_ROOT } from '../kernel/paths.js';
+
+const PYTHON = '/usr/bin/python3';
+const FRONTEND = join(PACKAGE_ROOT, 'frontend');
+
+/** Options of {@link startFrontend}. */
+export interface FrontendOptions {
+  /** Notebook directory served (the server's root). */
+  dir: string;
+  /** Port (0 or busy: a free one). */
+  port?: number;
+  /** Token (default: a fresh random one). */
+  token?: string;
+  /** Receives the server's log lines (default: stderr). */
+  log?: (chunk: string) => void;
+  /** How long to wait for the server, in ms (default 60 s). */
+  timeoutMs?: number;
+}
+
+/** A running front-end server. */
+export interface RunningFrontend {
+  /** The file list URL, token included. */
+  url: string;
+  /** `http://127.0.0.1:<port>/`. */
+  baseUrl: string;
+  token: string;
+  port: number;
+  process: ChildProcess;
+  /** Stops the server (and its kernels); resolves when it exited. */
+  stop(): Promise<void>;
+}
+
+/** A free TCP port on 127.0.0.1 (`preferred` if it is free). */
+export function freePort(preferred = 0): Promise<number> {
+  const tryListen = (port: number) =>
+    new Promise<number>((ok, fail) => {
+      const srv = createServer();
+      srv.once('error', fail);
+      srv.listen(port, '127.0.0.1', () => {
+        const { port: got } = srv.address() as { port: number };
+        srv.close(() => ok(got));
+      });
+    });
+  return tryListen(preferred).catch(() => tryListen(0));
+}
+
+/** Builds the page bundle if it is missing (needs `frontend/node_modules`). */
+export function ensureBundle(): void {
+  if (existsSync(join(FRONTEND, 'dist', 'app.js'))) return;
+  if (!existsSync(join(FRONTEND, 'node_modules'))) {
+    throw new Error('the front-end is not built: run `cd frontend && npm ci --ignore-scripts && node build.mjs`');
+  }
+  const r = spawnSync(process.execPath, [join(FRONTEND, 'build.mjs')], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('building the front-end failed (node frontend/build.mjs)');
+}
+
+async function waitUntilUp(baseUrl: string, token: string, child: ChildProcess, timeoutMs: number, log: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`jupyter_server exited with code ${child.exitCode}:\n${log()}`);
+    try {
+      const r = await fetch(`${baseUrl}api/status`, { headers: { Authorization: `token ${token}` } });
+      if (r.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((ok) => setTimeout(ok, 200));
+  }
+  child.kill('SIGTERM');
+  throw new Error(`jupyter_server did not answer within ${timeoutMs} ms:\n${log()}`);
+}
+
+/** Starts the front-end server on `opts.dir` (see the module documentation); resolves once it answers. */
+export async function startFrontend(opts: FrontendOptions): Promise<RunningFrontend> {
+  const dir = resolve(opts.dir);
+  if (!existsSync(dir)) throw new ArgumentError('--dir', 'an existing notebook directory', opts.dir);
+  const port = await freePort(opts.port ?? 0);
+  const token = opts.token ?? randomBytes(24).toString('hex');
+  ensureBundle();
+  const prefix = join(PACKAGE_ROOT, 'build', 'jupyter');
+  installKernelspec({ prefix });
+  const args = [
+    '-m', 'jupyter_server', '--ServerApp.ip=127.0.0.1', `--ServerApp.port=${port}`, '--ServerApp.port_retries=0', `--ServerApp.token=${token}`,
+    '--ServerApp.open_browser=False', `--ServerApp.root_dir=${dir}`, '--ServerApp.jpserver_extensions', 'transportlab_frontend=True',
+    '--ServerApp.default_url=/transportlab/tree/', '--MappingKernelManager.default_kernel_name=transportlab',
+  ];
+  if (process.getuid?.() === 0) args.push('--ServerApp.allow_root=True');
+  const env = {
+    ...process.env,
+    JUPYTER_PATH: [join(prefix, 'share', 'jupyter'), process.env.JUPYTER_PATH].filter(Boolean).join(delimiter),
+    PYTHONPATH: [join(FRONTEND, 'server'), process.env.PYTHONPATH].filter(Boolean).join(delimiter),
+    JUPYTER_NO_CONFIG: '1',
+    PYTHONDONTWRITEBYTECODE: '1',
+  };
+  const child = spawn(PYTHON, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: string[] = [];
+  const log = opts.log ?? ((s: string) => process.stderr.write(s));
+  const onData = (d: Buffer) => {
+    const s = d.toString();
+    lines.push(s);
+    if (lines.length > 200) lines.shift();
+    log(s);
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
+  child.once('error', (e) => lines.push(`cannot start ${PYTHON} -m jupyter_server (install python3-jupyter-server): ${e.message}`));
+  const baseUrl = `http://127.0.0.1:${port}/`;
+  await waitUntilUp(baseUrl, token, child, opts.timeoutMs ?? 60_000, () => lines.join(''));
+  return {
+    url: `${baseUrl}transportlab/tree/?token=${token}`,
+    baseUrl,
+    token,
+    port,
+    process: child,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** Registers `lab` on the program: the bundled notebook front-end. */
+export function registerFrontend(program: Command): void {
+  program
+    .command('lab')
+    .description('open the bundled notebook front-end (jupyter_server + the transportlab kernel) on the notebooks folder')
+    .option('--port <port>', 'port (a free one is taken if busy)', '8888')
+    .option('--dir <dir>', 'notebook directory', join(PACKAGE_ROOT, 'notebooks'))
+    .action(async (o: { port: string; dir: string }) => {
+      const port = Number(o.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ArgumentError('--port', 'a port number 0..65535', o.port);
+      const server = await startFrontend({ dir: o.dir, port });
+      process.stdout.write(`\ntransportlab notebooks: ${server.url}\n\n`);
+      const stop = () => void server.stop();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      await new Promise<void>((ok) => server.process.once('exit', () => ok()));
+    });
+}

@@ -1,0 +1,163 @@
+/**
+ * End to end, in Debian's chromium: `transportlab lab` (jupyter_server + the bundled front-end +
+ * the transportlab kernel) lists the notebooks, opens one, runs a cell sampling GMM-40 with MALA
+ * while `marginals` and `essOverTime` redraw live (the plots' data must change at least twice while
+ * the cell runs), moves the t-slider (the kernel must receive the value and answer with a new
+ * figure), interrupts a running cell, restarts the kernel and saves the notebook with its outputs
+ * and widget state. A screenshot is saved under artifacts/.
+ *
+ * Needs: /usr/bin/chromium, /usr/bin/python3 with jupyter_server, the built package (dist/, with
+ * the widgets exported from 'transportlab') and the built front-end (frontend/dist).
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { startFrontend, type RunningFrontend } from '../src/cli/frontend.js';
+import { launch, writeNotebook } from './browser/page.js';
+
+const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
+
+const SAMPLE = `import { run, mala, random, targets, marginals, essOverTime } from 'transportlab';
+const target = targets.gmm40();
+const n = 32;
+const x0 = random.uniform(random.key(1), n * 2, -40, 40);
+const m = marginals({ dims: [0, 1], bins: 60, bins2d: 40 });
+const e = essOverTime({ dims: [0], points: 60, budget: 1 }); // ESS as often as sampling itself allows
+const res = await run(random.key(2), mala(target), x0, n, { warmup: 500, steps: 10000, stepSize: 0.5, observers: [m, e] });
+console.log('acceptance', res.acceptance.toFixed(3), 'redraws', m.redraws, e.redraws);`;
+
+const SLIDER = `import { timeSlider } from 'transportlab';
+// The linear interpolant x_t = (1 - t) z + t x1 between N(0, 25 I) and the MALA draws x1.
+const x1 = res.trace.samples();
+const z = random.normal(random.key(3), x1.length);
+const path = await timeSlider({ dims: [0, 1], at: (t) => ({ data: x1.map((v, i) => (1 - t) * 5 * z[i] + t * v), n: x1.length / 2, d: 2 }) });`;
+
+const RECEIVED = 'console.log(JSON.stringify(path.received));';
+const LONG = 'for (let i = 0; ; i++) await new Promise((r) => setTimeout(r, 5));';
+
+let server: RunningFrontend;
+let browser: Browser;
+let dir: string;
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'tl-e2e-'));
+  mkdirSync(join(dir, 'sub'));
+  writeNotebook(dir, 'live.ipynb', [SAMPLE, SLIDER, RECEIVED, LONG, '1 + 1']);
+  server = await startFrontend({ dir, log: () => undefined });
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs cell `i` with the toolbar's Run button and waits until its prompt shows a number. */
+async function runCell(page: Page, i: number, timeout = 120_000): Promise<void> {
+  const cell = page.locator('.tl-code-cell').nth(i);
+  await cell.locator('.tl-prompt').click();
+  await page.click('#tl-run');
+  await page.waitForFunction((k) => /\[\d+\]/.test(document.querySelectorAll('.tl-code-cell .tl-prompt')[k]?.textContent ?? ''), i, { timeout });
+}
+
+function outputText(page: Page, i: number): Promise<string> {
+  return page.locator('.tl-code-cell').nth(i).locator('.tl-outputs').innerText();
+}
+
+test('the bundled front-end lists notebooks, runs live widgets on the kernel, moves the t-slider, interrupts, restarts and saves', { timeout: 300_000 }, async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1800 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+
+  // File list
+  await page.goto(server.url);
+  await page.waitForFunction(() => document.body.dataset.ready === 'true', undefined, { timeout: 60_000 });
+  const names = await page.locator('.tl-files a').allInnerTexts();
+  assert.deepEqual(names, ['sub/', 'live.ipynb']);
+
+  // Open the notebook
+  await page.click('text=live.ipynb');
+  await page.waitForFunction(() => document.body.dataset.ready === 'true', undefined, { timeout: 60_000 });
+  await page.waitForFunction(() => document.getElementById('tl-kernel-status')?.dataset.status === 'idle', undefined, { timeout: 60_000 });
+  assert.equal(await page.locator('.tl-code-cell').count(), 5);
+
+  // Record every redraw of the widget plots with whether the cell was still running.
+  await page.evaluate(() => {
+    const w = window as unknown as { redraws: { view: string; running: boolean; data: string }[] };
+    w.redraws = [];
+    new MutationObserver((records) => {
+      for (const r of records) {
+        const el = r.target as HTMLElement & { data?: { y?: ArrayLike<number> }[] };
+        const view = el.closest('.tl-widget')?.getAttribute('data-view') ?? '?';
+        const data = JSON.stringify((el.data ?? []).map((t) => Array.from(t.y ?? []).slice(0, 80)));
+        w.redraws.push({ view, running: document.querySelector('.tl-code-cell.tl-running') !== null, data });
+      }
+    }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-revision'] });
+  });
+
+  await runCell(page, 0);
+  const out0 = await outputText(page, 0);
+  assert.match(out0, /acceptance 0\.\d+ redraws \d+ \d+/);
+  const redraws = (await page.evaluate(() => (window as unknown as { redraws: { view: string; running: boolean; data: string }[] }).redraws));
+  for (const view of ['MarginalsView', 'EssView']) {
+    const live = redraws.filter((r) => r.view === view && r.running);
+    const distinct = new Set(live.map((r) => r.data));
+    // the first figure, then at least two changes
+    assert.ok(distinct.size >= 3, `${view}: ${distinct.size} distinct figures drawn while the cell ran (${live.length} redraws)`);
+  }
+  assert.equal(await page.locator('.tl-widget[data-view="MarginalsView"] .tl-plot .main-svg').first().isVisible(), true);
+
+  // The t-slider: the kernel receives t and answers with the marginals at t.
+  await runCell(page, 1);
+  const slider = page.locator('.tl-widget[data-view="TimeSliderView"]');
+  await slider.locator('.tl-plot .main-svg').first().waitFor();
+  const figureOf = () => slider.locator('.tl-plot').evaluate((el: HTMLElement & { data?: { y?: ArrayLike<number> }[]; layout?: { title?: { text?: string } } }) => ({
+    title: el.layout?.title?.text ?? '',
+    y: JSON.stringify(Array.from(el.data?.[0]?.y ?? [])),
+  }));
+  const before = await figureOf();
+  assert.match(before.title, /t = 0\.000/);
+  await slider.locator('input.tl-t-slider').evaluate((el: HTMLInputElement) => {
+    el.value = '0.7';
+    el.dispatchEvent(new Event('input'));
+    el.dispatchEvent(new Event('change'));
+  });
+  await page.waitForFunction(() => {
+    const el = document.querySelector('.tl-widget[data-view="TimeSliderView"] .tl-plot') as (HTMLElement & { layout?: { title?: { text?: string } } }) | null;
+    return /t = 0\.700/.test(el?.layout?.title?.text ?? '');
+  }, undefined, { timeout: 30_000 });
+  const afterMove = await figureOf();
+  assert.notEqual(afterMove.y, before.y, 'the figure changed');
+  await runCell(page, 2);
+  assert.match(await outputText(page, 2), /\[0\.7\]/, 'the kernel received t = 0.7');
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, 'e2e-frontend.png'), fullPage: true });
+
+  // Interrupt a running cell, restart the kernel, run again.
+  const long = page.locator('.tl-code-cell').nth(3);
+  await long.locator('.tl-prompt').click();
+  await page.click('#tl-run');
+  await page.waitForSelector('.tl-code-cell.tl-running');
+  await page.waitForTimeout(500);
+  await page.click('#tl-interrupt');
+  await page.waitForFunction(() => !document.querySelector('.tl-code-cell.tl-running'), undefined, { timeout: 30_000 });
+  assert.match(await outputText(page, 3), /Interrupt/i);
+  await page.click('#tl-restart');
+  await page.waitForFunction(() => document.body.dataset.restarts === '1' && document.getElementById('tl-kernel-status')?.dataset.status === 'idle', undefined, { timeout: 60_000 });
+  await runCell(page, 4);
+  assert.match(await outputText(page, 4), /^2$/m);
+  assert.match(await page.locator('.tl-code-cell').nth(4).locator('.tl-prompt').innerText(), /\[1\]/, 'a fresh kernel counts from 1');
+
+  // Save: outputs and widget state in the file.
+  await page.click('#tl-save');
+  await page.waitForFunction(() => !/unsaved/.test(document.getElementById('tl-kernel-status')?.textContent ?? 'unsaved'), undefined, { timeout: 30_000 });
+  const saved = JSON.parse(readFileSync(join(dir, 'live.ipynb'), 'utf8'));
+  assert.match(saved.cells[0].outputs.map((o: { text?: string }) => o.text ?? '').join(''), /acceptance/);
+  assert.ok(saved.cells[0].outputs.some((o: { data?: Record<string, unknown> }) => o.data?.['application/vnd.jupyter.widget-view+json']), 'widget outputs saved');
+  assert.equal([saved.cells[4].outputs[0].data['text/plain']].flat().join(''), '2');
+  assert.deepEqual(errors, [], 'no uncaught page errors');
+});
