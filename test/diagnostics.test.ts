@@ -142,7 +142,10 @@ function refQuantile(v: number[], p: number): number {
 }
 
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
-const var1 = (v: number[]) => v.reduce((a, b) => a + (b - mean(v)) ** 2, 0) / (v.length - 1);
+function var1(v: number[]): number {
+  const mu = mean(v);
+  return v.reduce((a, b) => a + (b - mu) ** 2, 0) / (v.length - 1);
+}
 
 function refRhat(x: number[][]): number {
   const n = x[0].length;
@@ -190,14 +193,19 @@ test('fast paths equal a straightforward reference on draws with ties', () => {
   for (const n of [61, 60]) {
     // AR(1) draws rounded to 0.1 (many ties), ±0, and in chain 2 near-ties 1 + k·2⁻⁵² that share
     // their packed sort key above the index bits (the sort's exact-order repair)
-    const x = ar1(random.key(41), 8, n, 0.6).map((c) => Array.from(c, (v) => Math.round(10 * v) / 10));
+    const x = ar1(random.key(41), 40, n, 0.6).map((c) => Array.from(c, (v) => Math.round(10 * v) / 10));
     x[0][3] = -0;
     x[1][5] = 0;
     x[2] = x[2].map((v, t) => (t % 3 === 0 ? 1 + ((7 * t) % 11) * 2 ** -52 : v));
     const flat = Float64Array.from(x.flat());
-    // the order, the folded order and the rank-normal scores: exactly the reference's
+    // the order (over several buckets), the folded order and the rank-normal scores: exactly the reference's
     const sorted = sortValues(flat);
     assertSortedBy(sorted, flat, (v) => v);
+    // one outlier puts every other draw into the first bucket; a heavy tail spreads them unevenly
+    const outlier = Float64Array.from([...flat, 1e300]);
+    assertSortedBy(sortValues(outlier), outlier, (v) => v);
+    const cauchy = flat.map((v, i) => Math.tan(Math.PI * (((i * 0.6180339887) % 1) - 0.5)) + v);
+    assertSortedBy(sortValues(cauchy), cauchy, (v) => v);
     const med = refQuantile(Array.from(flat), 0.5);
     assertSortedBy(foldSorted(sorted, med), flat, (v) => Math.abs(v - med));
     assert.deepEqual(rankNormalize(x).map((c) => Array.from(c)), refZ(x));
@@ -206,7 +214,10 @@ test('fast paths equal a straightforward reference on draws with ties', () => {
     const sMed = refQuantile(s.flat(), 0.5);
     close(rhat(x), Math.max(refRhat(refZ(s)), refRhat(refZ(s.map((c) => c.map((v) => Math.abs(v - sMed)))))), `rhat n=${n}`);
     close(essBulk(x), refEss(refZ(s)), `essBulk n=${n}`);
-    const tail = (p: number) => refEss(refSplit(x.map((c) => c.map((v) => (v <= refQuantile(x.flat(), p) ? 1 : 0)))));
+    const tail = (p: number) => {
+      const q = refQuantile(x.flat(), p);
+      return refEss(refSplit(x.map((c) => c.map((v) => (v <= q ? 1 : 0)))));
+    };
     close(essTail(x), Math.min(tail(0.05), tail(0.95)), `essTail n=${n}`);
     close(essTail(x, [0.3, 0.9]), Math.min(tail(0.3), tail(0.9)), `essTail(0.3, 0.9) n=${n}`);
     close(essMean(x), refEss(s), `essMean n=${n}`);
