@@ -382,7 +382,14 @@ test('bad input throws ArgumentError', async () => {
   await assert.rejects(solveSde(random.key(1), f, x, { eps: -0.1 }), ArgumentError);
   await assert.rejects(solveSde(random.key(1), f, x, { eps: 0.1, steps: -3 }), ArgumentError);
   assert.throws(() => forwardDrift(f, f, -1), ArgumentError);
+  const live = tf.memory().numTensors;
   await assert.rejects(solveSde(random.key(1), f, x, { eps: (t) => 0.5 - t, steps: 4 }), ArgumentError, 'a schedule going negative');
+  const failing: Field = (t, v) => {
+    if (t > 0.5) throw new Error('field failed');
+    return tf.clone(v);
+  };
+  await assert.rejects(solveOde(failing, x, { steps: 4 }), /field failed/, 'a field failing mid-way');
+  assert.equal(tf.memory().numTensors, live, 'a failed solve frees its state');
   await assert.rejects(logLikelihood(f, x, { divergence: 'hutchinson' }), ArgumentError, 'Hutchinson without a key');
   tf.dispose([x, y]);
 });

@@ -167,6 +167,9 @@ export async function solveOde(f: Field, x0: tf.Tensor2D, opts: OdeOptions = {})
       h *= factor;
       if (await monitor.tick({ step: accepted, metrics: { t, h }, t, samples: { data: x.dataSync() as Float32Array, n, d } })) break;
     }
+  } catch (e) {
+    x.dispose();
+    throw e;
   } finally {
     k1?.dispose();
     monitor.end();

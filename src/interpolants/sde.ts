@@ -88,6 +88,9 @@ export async function solveSde(key: Key, drift: Field, x0: tf.Tensor2D, opts: Sd
       t = k === steps ? t1 : t0 + k * h;
       if (await monitor.tick({ step: k, metrics: { t }, t, samples: { data: x.dataSync() as Float32Array, n, d } })) break;
     }
+  } catch (e) {
+    x.dispose();
+    throw e;
   } finally {
     monitor.end();
   }
