@@ -69,6 +69,11 @@ export class DualAveraging {
     return Math.exp(this.logEps);
   }
 
+  /** The number m of acceptances recorded since the last (re)start. */
+  get count(): number {
+    return this.m;
+  }
+
   /** The current warm-up step size ε_m. */
   get stepSize(): number {
     return Math.exp(this.logEps);
@@ -133,6 +138,53 @@ export class WelfordVariance {
     this.mean.fill(0);
     this.m2.fill(0);
   }
+}
+
+/**
+ * The mean acceptance probability over the chains of one trial transition at step size ε from
+ * the chains' current positions, with the current metric; the chains do not move.
+ */
+export type AcceptanceProbe = (stepSize: number) => number;
+
+/**
+ * A step size whose one-step mean acceptance over the chains, ā(ε), is near `threshold`:
+ * Stan's heuristic (Hoffman & Gelman 2014, Algorithm 4; Stan's `base_hmc::init_stepsize`) doubles
+ * ε while ā(ε) > threshold, or halves it while ā(ε) < threshold, which brackets the crossing
+ * within a factor 2; then `bisections` halvings of the bracket in log ε (default 4, so the result
+ * is within a factor 2^{1/16} ≈ 1.04 of the crossing of the probed curve) return its geometric
+ * midpoint. With `bisections` = 0 this is Stan's heuristic (the first ε past the crossing). The
+ * mean over a batch of chains makes ā(ε) precise enough to bisect on. A NaN acceptance counts
+ * as 0. Throws an `ArgumentError` naming `stepSize` if ε leaves [10⁻¹², 10⁷] without crossing
+ * (Stan's "posterior is improper" check).
+ */
+export function searchStepSize(probe: AcceptanceProbe, stepSize: number, threshold: number, bisections = 4): number {
+  checkPositive('stepSize', stepSize);
+  checkInRange('threshold', threshold, 0, 1);
+  checkNonNegativeInt('bisections', bisections);
+  const accept = (e: number) => {
+    const a = probe(e);
+    return Number.isFinite(a) ? a : 0;
+  };
+  const up = accept(stepSize) > threshold;
+  let prev = stepSize;
+  let eps = stepSize;
+  for (;;) {
+    eps = up ? 2 * prev : 0.5 * prev;
+    if (!(eps >= 1e-12 && eps <= 1e7)) throw new ArgumentError('stepSize', `a step size whose acceptance crosses ${threshold} (the search left [1e-12, 1e7])`, eps);
+    const a = accept(eps);
+    if (up ? a <= threshold : a >= threshold) break;
+    prev = eps;
+  }
+  if (bisections === 0) return eps;
+  // log-bisection of [lo, hi] with ā(lo) > threshold ≥ ā(hi)
+  let lo = Math.min(prev, eps);
+  let hi = Math.max(prev, eps);
+  for (let k = 0; k < bisections; k++) {
+    const mid = Math.sqrt(lo * hi);
+    if (accept(mid) > threshold) lo = mid;
+    else hi = mid;
+  }
+  return Math.sqrt(lo * hi);
 }
 
 /** Stan's warm-up buffers: a fast initial buffer, doubling slow windows, a fast terminal buffer. */
@@ -204,11 +256,22 @@ export interface WarmupOptions {
 }
 
 /**
+ * The fewest dual-averaging steps after a restart whose average ε̄ is used as the final step
+ * size: Stan's terminal buffer, the steps it gives dual averaging to settle after the last
+ * restart. A restart sets μ = log 10ε, so the first iterates probe step sizes up to ~10ε and
+ * swing back; ε̄ forgets the m-th iterate with weight Π_{k>m} (1 − k^{−κ}) (κ = 0.75), slowly.
+ * Shorter warm-ups (whose last window ends a handful of steps before the end, or with no window
+ * at all) take the final step size from {@link searchStepSize} at the chains' final positions.
+ */
+export const MIN_AVERAGED_STEPS = 50;
+
+/**
  * Stan-style windowed warm-up for a batch of chains. Every step, the mean acceptance probability
  * over the chains drives {@link DualAveraging}; inside a window, every chain's position enters a
  * {@link WelfordVariance}; at a window's end the inverse mass matrix becomes the regularised
- * variance (pooled over chains and draws), the variance is reset and dual averaging restarts from
- * the current step size. At the end of warm-up, ε is the averaged ε̄.
+ * variance (pooled over chains and draws) and the variance is reset. As in Stan, the step size is
+ * searched by {@link findReasonableStepSize} before the first step and after every metric update,
+ * and dual averaging restarts from it (μ = log 10ε). At the end of warm-up, ε is the averaged ε̄.
  */
 export class WarmupAdaptation {
   /** The step size to use at the next step. */
@@ -228,8 +291,16 @@ export class WarmupAdaptation {
     if (opts.adaptMass && this.schedule.ends.length > 0) this.welford = new WelfordVariance(d);
   }
 
-  /** Updates the parameters after warm-up step m (0-based) that left `state` with `info`. */
-  update(m: number, state: ChainState, info: StepInfo): void {
+  /** Before the first warm-up step: searches a reasonable step size with `probe` and restarts dual averaging from it. */
+  start(probe: AcceptanceProbe): void {
+    this.restart(probe);
+  }
+
+  /**
+   * Updates the parameters after warm-up step m (0-based) that left `state` with `info`; `probe`
+   * tries step sizes from `state` with the updated metric when a window ends.
+   */
+  update(m: number, state: ChainState, info: StepInfo, probe: AcceptanceProbe): void {
     if (this.dual) {
       let a = 0;
       for (let r = 0; r < state.n; r++) a += info.acceptProb[r];
@@ -242,12 +313,23 @@ export class WarmupAdaptation {
       this.inverseMass = w.regularizedVariance();
       w.reset();
       this.window++;
-      this.dual?.restart(this.stepSize);
+      this.restart(probe);
     }
   }
 
-  /** Ends warm-up: the step size becomes dual averaging's ε̄. */
-  finish(): void {
-    if (this.dual) this.stepSize = this.dual.finalStepSize;
+  /**
+   * Ends warm-up: the step size becomes dual averaging's ε̄ when it averaged at least
+   * {@link MIN_AVERAGED_STEPS} steps since its last restart, else the one {@link searchStepSize}
+   * finds with `probe` from the chains' final positions.
+   */
+  finish(probe: AcceptanceProbe): void {
+    if (!this.dual) return;
+    this.stepSize = this.dual.count >= MIN_AVERAGED_STEPS ? this.dual.finalStepSize : searchStepSize(probe, this.stepSize, this.dual.targetAcceptance);
+  }
+
+  private restart(probe: AcceptanceProbe): void {
+    if (!this.dual) return;
+    this.stepSize = searchStepSize(probe, this.stepSize, this.dual.targetAcceptance);
+    this.dual.restart(this.stepSize);
   }
 }

@@ -7,6 +7,13 @@
  *   p ← p + ε/2 ∇log π(x);  L times { x ← x + ε C p;  p ← p + ε ∇log π(x) }, the last kick ε/2,
  *   log α = −ΔH = H(x, p) − H(x', p').
  *
+ * With step-size jitter j > 0 (default 0.2), each chain draws its own ε' = ε (1 + j (2v − 1)),
+ * v ~ U(0, 1), per transition: a mixture over ε' of reversible kernels that each leave π invariant
+ * (Neal 2011, §5.4.2.2 "randomising the step size"). With a fixed L, the acceptance of leapfrog
+ * HMC is not monotone in ε (on a Gaussian the energy error nearly vanishes whenever L steps
+ * complete a near-whole number of half-turns of the discrete oscillator), which traps step-size
+ * adaptation at resonances; jitter averages over a band of ε and smooths that curve.
+ *
  * Accept where log u < log α. A trajectory whose energy error ΔH exceeds 1000 or is not finite
  * (NaN/±Inf density or gradient on the way) is rejected and flagged `divergent`, as in Stan.
  * The default target acceptance for step-size adaptation is 0.8 (Stan's default δ; Beskos et al.
@@ -14,6 +21,7 @@
  *
  * @module
  */
+import { checkInRange } from '../core/errors.js';
 import { Stream, type Key } from '../core/random.js';
 import { evaluate, type Target } from '../targets/target.js';
 import {
@@ -33,22 +41,34 @@ import {
 /** The energy error ΔH above which a trajectory counts as divergent (Stan's threshold). */
 export const DIVERGENCE_THRESHOLD = 1000;
 
+/** The default relative step-size jitter j of {@link hmc}: ε' uniform in [0.8 ε, 1.2 ε]. */
+export const DEFAULT_STEP_SIZE_JITTER = 0.2;
+
+/** Options of {@link hmc}. */
+export interface HmcOptions {
+  /** Relative step-size jitter j ∈ [0, 1): each chain's ε' is uniform in [(1 − j) ε, (1 + j) ε] (default 0.2; 0 for a fixed ε). */
+  stepSizeJitter?: number;
+}
+
 /** The HMC kernel for `target`; L comes from `params.leapfrogSteps` (default 10). */
-export function hmc(target: Target): Kernel {
+export function hmc(target: Target, opts: HmcOptions = {}): Kernel {
   const d = target.dim;
-  let buf: (ProposalBuffers & { p: Float32Array; k0: Float64Array }) | undefined;
+  const jitter = opts.stepSizeJitter ?? DEFAULT_STEP_SIZE_JITTER;
+  checkInRange('stepSizeJitter', jitter, 0, 0.99);
+  let buf: (ProposalBuffers & { p: Float32Array; k0: Float64Array; e: Float64Array }) | undefined;
 
   function step(key: Key, state: ChainState, params: KernelParams): { state: ChainState; info: StepInfo } {
     checkParams(params, d);
-    const { stepSize: eps, inverseMass: C } = params;
+    const C = params.inverseMass;
     const L = params.leapfrogSteps ?? DEFAULT_LEAPFROG_STEPS;
     const { n, position: x, logDensity: lx } = state;
     const b = proposalBuffers(buf, n, d);
-    if (b !== buf) buf = { ...b, p: new Float32Array(n * d), k0: new Float64Array(n) };
-    const { y: q, ly: lq, gy: gq, p, k0, info } = buf;
+    if (b !== buf) buf = { ...b, p: new Float32Array(n * d), k0: new Float64Array(n), e: new Float64Array(n) };
+    const { y: q, ly: lq, gy: gq, p, k0, e, info } = buf;
     const s = new Stream(key);
-    // momentum p ~ N(0, C⁻¹), initial kinetic energy, and the first half kick
+    // each chain's (jittered) step size, momentum p ~ N(0, C⁻¹), initial kinetic energy, and the first half kick
     for (let r = 0, i = 0; r < n; r++) {
+      const eps = (e[r] = jitter > 0 ? params.stepSize * (1 + jitter * (2 * s.uniform() - 1)) : params.stepSize);
       let k = 0;
       for (let j = 0; j < d; j++, i++) {
         const c = C ? C[j] : 1;
@@ -60,10 +80,13 @@ export function hmc(target: Target): Kernel {
     }
     q.set(x);
     for (let l = 1; l <= L; l++) {
-      for (let r = 0, i = 0; r < n; r++) for (let j = 0; j < d; j++, i++) q[i] += eps * (C ? C[j] : 1) * p[i];
+      for (let r = 0, i = 0; r < n; r++) for (let j = 0; j < d; j++, i++) q[i] += e[r] * (C ? C[j] : 1) * p[i];
       evaluate(target, q, n, { logDensity: lq, grad: gq });
-      const kick = l === L ? 0.5 * eps : eps;
-      for (let i = 0; i < n * d; i++) p[i] += kick * gq[i];
+      const half = l === L ? 0.5 : 1;
+      for (let r = 0, i = 0; r < n; r++) {
+        const kick = half * e[r];
+        for (let j = 0; j < d; j++, i++) p[i] += kick * gq[i];
+      }
     }
     for (let r = 0; r < n; r++) {
       const u = s.uniform();

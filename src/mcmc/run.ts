@@ -9,7 +9,7 @@ import { ready } from '../core/backend.js';
 import { ArgumentError, checkAllFinite, checkNonNegativeInt, checkPositive, checkPositiveInt } from '../core/errors.js';
 import { LoopMonitor, type LoopOptions } from '../core/loop.js';
 import { fold, Key } from '../core/random.js';
-import { WarmupAdaptation } from './adaptation.js';
+import { WarmupAdaptation, type AcceptanceProbe } from './adaptation.js';
 import { checkParams, DEFAULT_LEAPFROG_STEPS, type ChainState, type Kernel, type KernelParams, type StepInfo } from './kernel.js';
 import { Trace, type RecordSpec } from './trace.js';
 
@@ -72,7 +72,9 @@ export interface RunResult {
  * positions). When it asks to stop, the run returns what it has with `aborted: true`.
  *
  * Adaptation follows Stan: dual averaging of ε (Hoffman & Gelman 2014) and windowed diagonal
- * mass-matrix estimation pooled over chains; see {@link WarmupAdaptation}.
+ * mass-matrix estimation pooled over chains; see {@link WarmupAdaptation}. Its step-size searches
+ * try transitions on a copy of the chains with the keys fold(K, c), c = 0, 1, …, where
+ * K = fold(key, 2³² − 1).
  */
 export async function run(key: Key, kernel: Kernel, x0: Float32Array, n: number, opts: RunOptions): Promise<RunResult> {
   const t0 = performance.now();
@@ -101,14 +103,16 @@ export async function run(key: Key, kernel: Kernel, x0: Float32Array, n: number,
     }
   };
 
+  const probe = acceptanceProbe(key, kernel, () => state, params);
+  adaptation?.start(probe);
   const warm = await phase('warmup', opts.warmup, 0, (m, info) => {
     if (!adaptation) return;
-    adaptation.update(m, state, info);
+    adaptation.update(m, state, info, probe);
     params.stepSize = adaptation.stepSize;
     params.inverseMass = adaptation.inverseMass;
   });
   if (adaptation && !warm.aborted) {
-    adaptation.finish();
+    adaptation.finish(probe);
     params.stepSize = adaptation.stepSize;
   }
   let acceptSum = 0;
@@ -130,6 +134,26 @@ export async function run(key: Key, kernel: Kernel, x0: Float32Array, n: number,
     warmupDivergences: warm.divergences,
     aborted: sampling.aborted,
     wallTime: performance.now() - t0,
+  };
+}
+
+/**
+ * The probe of step sizes for the adaptation: one transition of a copy of the current chains
+ * (`current()`) at step size ε with the current metric of `params`, returning the mean acceptance
+ * probability over the chains. Each call uses the next key fold(K, c), K = fold(key, 2³² − 1).
+ */
+function acceptanceProbe(key: Key, kernel: Kernel, current: () => ChainState, params: KernelParams): AcceptanceProbe {
+  const base = fold(key, 0xffffffff);
+  let calls = 0;
+  let copy: ChainState | undefined;
+  return (stepSize) => {
+    const s = current();
+    if (!copy || copy.n !== s.n) copy = { n: s.n, d: s.d, position: new Float32Array(s.position.length), logDensity: new Float32Array(s.n), grad: s.grad && new Float32Array(s.grad.length) };
+    copy.position.set(s.position);
+    copy.logDensity.set(s.logDensity);
+    if (s.grad) copy.grad!.set(s.grad);
+    const { info } = kernel.step(fold(base, calls++), copy, { ...params, stepSize });
+    return meanOf(info.acceptProb);
   };
 }
 
