@@ -129,10 +129,19 @@ async function main(): Promise<void> {
   const threadCounts = o.torchThreads.split(',').map(Number);
 
   const ours = new Map<string, Timing[]>();
+  const failed = new Map<string, string>();
   const torch = new Map<string, Map<number, Timing[]>>();
   for (let r = 0; r < o.rounds; r++) {
     for (const w of workloads) {
-      const t = await timeOurs(w, o.reps, o.warmup);
+      let t: Timing;
+      try {
+        t = await timeOurs(w, o.reps, o.warmup);
+      } catch (e) {
+        // one failing workload (or a leak) is reported in its row; the others still run
+        failed.set(w.id, e instanceof Error ? e.message : String(e));
+        console.log(`ours  ${w.id.padEnd(12)} FAILED: ${failed.get(w.id)}`);
+        continue;
+      }
       ours.set(w.id, [...(ours.get(w.id) ?? []), t]);
       console.log(`ours  ${w.id.padEnd(12)} median ${t.median.toFixed(3)} ms  min ${t.min.toFixed(3)} ms  (CPU ${t.cpu!.toFixed(3)} ms)  ${sanityText(t.sanity)}`);
     }
@@ -161,7 +170,7 @@ async function main(): Promise<void> {
       w.reference ? `${w.id} (vs ${ref})` : w.id,
       w.title,
       String(threads),
-      fmt(mine),
+      failed.has(w.id) ? `FAILED: ${failed.get(w.id)}` : fmt(mine),
       mine?.cpu === undefined ? '—' : mine.cpu.toFixed(2),
       fmt(theirs),
       ratio(theirs, mine),
@@ -193,8 +202,9 @@ async function main(): Promise<void> {
   const dir = join(root, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, `bench-${stamp.replace(/:/g, '')}.md`), `${table}\n`);
-  const data = { stamp, backend, cpu, rounds: o.rounds, ours: Object.fromEntries(ours), torch: Object.fromEntries([...torch].map(([k, v]) => [k, Object.fromEntries(v)])) };
+  const data = { stamp, backend, cpu, rounds: o.rounds, ours: Object.fromEntries(ours), failed: Object.fromEntries(failed), torch: Object.fromEntries([...torch].map(([k, v]) => [k, Object.fromEntries(v)])) };
   if (o.json) writeFileSync(o.json, JSON.stringify(data, null, 1));
+  if (failed.size) process.exitCode = 1;
 }
 
 main().catch((e) => {
