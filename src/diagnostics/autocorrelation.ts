@@ -116,7 +116,6 @@ function fft(re: Float64Array, im: Float64Array, rev: Uint32Array, w: Twiddles):
 }
 
 /** The bit-reversal permutation of 0..m−1, m a power of two. */
-/** The bit-reversal permutation of 0..m−1, m a power of two. */
 function bitReversal(m: number): Uint32Array {
   const rev = new Uint32Array(m);
   for (let i = 1, j = 0; i < m; i++) {
