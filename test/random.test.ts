@@ -107,3 +107,16 @@ test('uniform stays inside the open interval even where float32 rounding reaches
   for (const v of x) assert.ok(v > lo && v < hi, `${v} outside (${lo}, ${hi})`);
   assert.throws(() => random.uniform(random.key(3), 1, 1, 1 + 1e-9), /room inside/);
 });
+
+test('Stream.fillNormal gives exactly the numbers of repeated Stream.normal calls', () => {
+  const k = random.key(11);
+  const one = new random.Stream(k);
+  const bulk = new random.Stream(k);
+  const a = new Float32Array(200_000);
+  for (let i = 0; i < a.length; i++) a[i] = one.normal();
+  const b = new Float32Array(200_000);
+  bulk.fillNormal(b, 0, 150_000);
+  bulk.fillNormal(b, 150_000); // continues the same stream
+  assert.deepEqual(b, a);
+  assert.equal(one.nextInt32(), bulk.nextInt32());
+});

@@ -111,6 +111,45 @@ export class Stream {
     if (Math.abs(hz) < KN[iz]) return hz * WN[iz];
     return this.normalTail(hz, iz);
   }
+  /**
+   * Writes `count` standard normals into `out` from `offset`: the same numbers as `count` calls
+   * of {@link normal}, with the generator state held in locals (about twice as fast in bulk).
+   */
+  fillNormal(out: Float32Array | Float64Array, offset = 0, count = out.length - offset): void {
+    let s0 = this.s0;
+    let s1 = this.s1;
+    let s2 = this.s2;
+    let s3 = this.s3;
+    for (let i = offset, end = offset + count; i < end; i++) {
+      const u = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = rotl(s3, 11);
+      const iz = u & 127;
+      const hz = u & ~127;
+      if (Math.abs(hz) < KN[iz]) {
+        out[i] = hz * WN[iz];
+      } else {
+        this.s0 = s0;
+        this.s1 = s1;
+        this.s2 = s2;
+        this.s3 = s3;
+        out[i] = this.normalTail(hz, iz);
+        s0 = this.s0;
+        s1 = this.s1;
+        s2 = this.s2;
+        s3 = this.s3;
+      }
+    }
+    this.s0 = s0;
+    this.s1 = s1;
+    this.s2 = s2;
+    this.s3 = s3;
+  }
   private normalTail(hz: number, iz: number): number {
     for (;;) {
       if (iz === 0) {
@@ -165,8 +204,7 @@ const FN = new Float64Array(128);
 export function normal(k: Key, n: number, out?: Float32Array): Float32Array {
   checkNonNegativeInt('n', n);
   const o = out ?? new Float32Array(n);
-  const s = new Stream(k);
-  for (let i = 0; i < n; i++) o[i] = s.normal();
+  new Stream(k).fillNormal(o, 0, n);
   return o;
 }
 
