@@ -1,13 +1,15 @@
 /**
- * Warm-up adaptation: dual averaging of the step size reaches the target acceptance, Stan's
- * window schedule, Welford variances with Stan's regularisation, and the windowed diagonal
- * mass matrix of HMC recovering the variances of an anisotropic Gaussian.
+ * Warm-up adaptation: dual averaging of the step size reaches the target acceptance, the
+ * step-size search, Stan's window schedule, Welford variances with Stan's regularisation, the
+ * windowed diagonal mass matrix of HMC recovering the variances of an anisotropic Gaussian, and
+ * sampling acceptance after short and long warm-ups of every adapted kernel.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ready, tf } from '../src/core/backend.js';
 import * as random from '../src/core/random.js';
-import { DualAveraging, KERNELS, WelfordVariance, run, windowSchedule } from '../src/mcmc/index.js';
+import { DualAveraging, KERNELS, MIN_AVERAGED_STEPS, WelfordVariance, hmc, run, searchStepSize, windowSchedule } from '../src/mcmc/index.js';
+import { gaussian } from '../src/targets/gaussian.js';
 import { defineTarget } from '../src/targets/target.js';
 import { correlatedGaussian } from './mcmc-fixtures.js';
 
@@ -121,4 +123,88 @@ test('windowed mass adaptation of HMC recovers the variances of an anisotropic G
     assert.ok(Math.abs(mean - expected) < 5 * se, `coordinate ${j}: ${mean} ± ${se}, expected ${expected}`);
     assert.ok(se < 0.05 * s2, `coordinate ${j}: the estimate is precise (${se} vs ${s2})`);
   });
+});
+
+test('step-size search: Stan\'s doubling/halving bracket, then log-bisection to the crossing', () => {
+  // a deterministic decreasing acceptance curve a(ε) = exp(−ε²), crossing δ at ε* = √(−log δ)
+  const a = (e: number) => Math.exp(-e * e);
+  for (const delta of [0.234, 0.574, 0.8]) {
+    const root = Math.sqrt(-Math.log(delta));
+    for (const e0 of [1e-3, 50]) {
+      let calls = 0;
+      const probe = (e: number) => (calls++, a(e));
+      const e = searchStepSize(probe, e0, delta);
+      // 4 bisections of a factor-2 bracket: within 2^(1/32) of the crossing (the geometric midpoint of the last bracket)
+      assert.ok(Math.abs(Math.log(e / root)) <= Math.LN2 / 32 + 1e-12, `δ = ${delta}, ε₀ = ${e0}: ${e} vs ${root}`);
+      // one probe at ε₀, one per doubling/halving to the crossing, one per bisection
+      assert.equal(calls, 1 + Math.ceil(Math.abs(Math.log2(root / e0))) + 4);
+      // without bisection it is Stan's heuristic: the first ε past the crossing
+      const stan = searchStepSize(a, e0, delta, 0);
+      if (e0 < root) assert.ok(stan >= root && stan < 2 * root, `up: ${stan}`);
+      else assert.ok(stan <= root && stan > root / 2, `down: ${stan}`);
+    }
+  }
+  // an acceptance that never crosses (improper target), or a NaN one, leaves [1e-12, 1e7]
+  assert.throws(() => searchStepSize(() => 1, 1, 0.8), { name: 'ArgumentError', argument: 'stepSize' });
+  assert.throws(() => searchStepSize(() => NaN, 1, 0.8), { name: 'ArgumentError', argument: 'stepSize' });
+  assert.throws(() => searchStepSize(a, 0, 0.8), { name: 'ArgumentError', argument: 'stepSize' });
+  assert.throws(() => searchStepSize(a, 1, 0.8, -1), { name: 'ArgumentError', argument: 'bisections' });
+});
+
+test('sampling acceptance after warm-ups of 10, 30, 100 and 500 steps lands near each kernel\'s target', async () => {
+  // The bug: HMC (L = 5) on a 2-D standard Gaussian ended a 30-step warm-up at ε = 2.28 (beyond
+  // the leapfrog stability limit 2) with acceptance 0.0003, because dual averaging restarted
+  // (μ = log 10ε) 3 steps before the end and ε̄ averaged its 10ε probes.
+  await ready();
+  const target = gaussian({ dim: 2 });
+  const n = 256;
+  const steps = 200;
+  const x0 = random.normal(random.key(40), n * 2);
+  for (const warmup of [10, 30, 100, 500]) {
+    const { ends } = windowSchedule(warmup);
+    // steps dual averaging has after its last restart (before the first step when there is no window)
+    const averaged = ends.length > 0 ? warmup - 1 - ends[ends.length - 1] : warmup;
+    // Band. Fewer than MIN_AVERAGED_STEPS averaged (W = 10, 30, 100): ε comes from the search, whose
+    // bisections compare a one-step mean of n acceptance probabilities in [0, 1] (sd ≤ 0.5/√n) with δ
+    // and resolve ε to 2^(1/32) (≤ 0.02 in acceptance for slopes |da/dlog ε| < 1): 4 sd + 0.02.
+    // Otherwise (W = 500, 50 steps after the last restart) dual averaging keeps the mean acceptance
+    // of its iterates within γ |log ε_m − μ| / √m ≲ 0.05 · log 10 / √50 of δ (Hoffman & Gelman 2014,
+    // eq. 6), each step's mean over n chains with sd ≤ 0.5/√(50 n): 3 × their sum.
+    const tol = averaged < MIN_AVERAGED_STEPS ? 4 * (0.5 / Math.sqrt(n)) + 0.02 : 3 * ((0.05 * Math.LN10) / Math.sqrt(averaged) + 0.5 / Math.sqrt(averaged * n));
+    for (const name of ['rwmh', 'mala', 'hmc'] as const) {
+      const kernel = KERNELS[name](target);
+      const res = await run(random.key(41 + warmup), kernel, x0, n, { warmup, steps, stepSize: 0.1, leapfrogSteps: 5, progress: false });
+      const delta = kernel.targetAcceptance!;
+      assert.ok(Number.isFinite(res.stepSize) && res.stepSize > 0, `${name}, W = ${warmup}: step size ${res.stepSize}`);
+      assert.ok(Math.abs(res.acceptance - delta) < tol, `${name}, W = ${warmup}: acceptance ${res.acceptance} vs ${delta} ± ${tol}`);
+    }
+  }
+});
+
+test('HMC step-size jitter smooths the resonances of fixed-L acceptance on a Gaussian', async () => {
+  await ready();
+  // One transition of 4000 chains from exact draws of N(0, I₂), L = 5: the mean acceptance at ε.
+  // Without jitter, ā(ε) is not monotone: the discrete oscillator turns by arccos(1 − ε²/2) per
+  // leapfrog step, so at ε = 1.6 the 5 steps turn it by 2.95π, nearly a whole number of half-turns,
+  // where the energy error nearly vanishes.
+  const target = gaussian({ dim: 2 });
+  const n = 4000;
+  const x0 = random.normal(random.key(50), n * 2);
+  const curve = (kernel: ReturnType<typeof hmc>, eps: number) => {
+    const { info } = kernel.step(random.key(51), kernel.init(x0, n), { stepSize: eps, leapfrogSteps: 5 });
+    const a = Array.from(info.acceptProb);
+    const mean = a.reduce((s, v) => s + v, 0) / n;
+    return { mean, se: Math.sqrt(a.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1) / n) };
+  };
+  const fixed = hmc(target, { stepSizeJitter: 0 });
+  const [lo, hi] = [curve(fixed, 1.4), curve(fixed, 1.6)];
+  assert.ok(hi.mean - lo.mean > 5 * Math.hypot(lo.se, hi.se), `fixed ε: ā(1.6) = ${hi.mean} > ā(1.4) = ${lo.mean}`);
+  // with the default ±20 % jitter the curve decreases over the same range, within 5 standard errors
+  const jittered = hmc(target);
+  const grid = [0.8, 1, 1.2, 1.4, 1.6, 1.8].map((e) => curve(jittered, e));
+  for (let k = 1; k < grid.length; k++) {
+    assert.ok(grid[k].mean < grid[k - 1].mean + 5 * Math.hypot(grid[k].se, grid[k - 1].se), `jittered: ā at step ${k}: ${grid.map((g) => g.mean.toFixed(3))}`);
+  }
+  assert.ok(grid[0].mean - grid[grid.length - 1].mean > 0.3, 'acceptance falls with ε');
+  for (const j of [-0.1, 1, NaN]) assert.throws(() => hmc(target, { stepSizeJitter: j }), { name: 'ArgumentError', argument: 'stepSizeJitter' });
 });

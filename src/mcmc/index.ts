@@ -16,7 +16,7 @@ export {
 export { rwmh } from './rwmh.js';
 export { mala } from './mala.js';
 export { ula } from './ula.js';
-export { hmc, DIVERGENCE_THRESHOLD } from './hmc.js';
+export { hmc, DIVERGENCE_THRESHOLD, DEFAULT_STEP_SIZE_JITTER, type HmcOptions } from './hmc.js';
 export { langevinProposal } from './langevin.js';
 export * from './adaptation.js';
 export { Trace, type RecordSpec } from './trace.js';
