@@ -64,6 +64,12 @@ async function runCell(page: Page, i: number, timeout = 120_000): Promise<void> 
   await page.waitForFunction((k) => /\[\d+\]/.test(document.querySelectorAll('.tl-code-cell .tl-prompt')[k]?.textContent ?? ''), i, { timeout });
 }
 
+/** Saves with the toolbar and waits until the page says it is saved. */
+async function save(page: Page): Promise<void> {
+  await page.click('#tl-save');
+  await page.waitForFunction(() => !/unsaved/.test(document.getElementById('tl-kernel-status')?.textContent ?? 'unsaved'), undefined, { timeout: 30_000 });
+}
+
 function outputText(page: Page, i: number): Promise<string> {
   return page.locator('.tl-code-cell').nth(i).locator('.tl-outputs').innerText();
 }
@@ -137,7 +143,16 @@ test('the bundled front-end lists notebooks, runs live widgets on the kernel, mo
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, 'e2e-frontend.png'), fullPage: true });
 
-  // Interrupt a running cell, restart the kernel, run again.
+  // Save: outputs and widget state (with the figures' binary buffers) in the file.
+  await save(page);
+  const saved = JSON.parse(readFileSync(join(dir, 'live.ipynb'), 'utf8'));
+  assert.match(saved.cells[0].outputs.map((o: { text?: string }) => o.text ?? '').join(''), /acceptance/);
+  assert.ok(saved.cells[0].outputs.some((o: { data?: Record<string, unknown> }) => o.data?.['application/vnd.jupyter.widget-view+json']), 'widget outputs saved');
+  const state = saved.metadata.widgets['application/vnd.jupyter.widget-state+json'].state as Record<string, { model_name: string; buffers?: unknown[] }>;
+  assert.deepEqual(Object.values(state).map((m) => m.model_name).sort(), ['EssModel', 'MarginalsModel', 'TimeSliderModel']);
+  assert.ok(Object.values(state).every((m) => (m.buffers?.length ?? 0) > 0), 'figures saved with binary buffers');
+
+  // Interrupt a running cell, restart the kernel (its widgets are gone).
   const long = page.locator('.tl-code-cell').nth(3);
   await long.locator('.tl-prompt').click();
   await page.click('#tl-run');
@@ -148,16 +163,22 @@ test('the bundled front-end lists notebooks, runs live widgets on the kernel, mo
   assert.match(await outputText(page, 3), /Interrupt/i);
   await page.click('#tl-restart');
   await page.waitForFunction(() => document.body.dataset.restarts === '1' && document.getElementById('tl-kernel-status')?.dataset.status === 'idle', undefined, { timeout: 60_000 });
+
+  // Reopened, the saved widget state draws the widgets without any kernel-side model.
+  await page.reload();
+  await page.waitForFunction(() => document.body.dataset.ready === 'true', undefined, { timeout: 60_000 });
+  const restored = page.locator('.tl-widget[data-view="MarginalsView"] .tl-plot');
+  await restored.locator('.main-svg').first().waitFor({ timeout: 30_000 });
+  const bars = await restored.evaluate((el: HTMLElement & { data?: { type?: string; y?: ArrayLike<number> }[] }) => (el.data ?? []).filter((t) => t.type === 'bar').map((t) => t.y?.length ?? 0));
+  assert.deepEqual(bars, [60, 60], 'the saved histograms (60 bins per coordinate)');
+
+  // The restarted kernel counts from 1; saving keeps the output.
+  await page.waitForFunction(() => document.getElementById('tl-kernel-status')?.dataset.status === 'idle', undefined, { timeout: 60_000 });
   await runCell(page, 4);
   assert.match(await outputText(page, 4), /^2$/m);
   assert.match(await page.locator('.tl-code-cell').nth(4).locator('.tl-prompt').innerText(), /\[1\]/, 'a fresh kernel counts from 1');
-
-  // Save: outputs and widget state in the file.
-  await page.click('#tl-save');
-  await page.waitForFunction(() => !/unsaved/.test(document.getElementById('tl-kernel-status')?.textContent ?? 'unsaved'), undefined, { timeout: 30_000 });
-  const saved = JSON.parse(readFileSync(join(dir, 'live.ipynb'), 'utf8'));
-  assert.match(saved.cells[0].outputs.map((o: { text?: string }) => o.text ?? '').join(''), /acceptance/);
-  assert.ok(saved.cells[0].outputs.some((o: { data?: Record<string, unknown> }) => o.data?.['application/vnd.jupyter.widget-view+json']), 'widget outputs saved');
-  assert.equal([saved.cells[4].outputs[0].data['text/plain']].flat().join(''), '2');
+  await save(page);
+  const resaved = JSON.parse(readFileSync(join(dir, 'live.ipynb'), 'utf8'));
+  assert.equal([resaved.cells[4].outputs[0].data['text/plain']].flat().join(''), '2');
   assert.deepEqual(errors, [], 'no uncaught page errors');
 });

@@ -36,9 +36,8 @@ export class KernelWidgetManager extends HTMLManager {
     return reply.content.status === 'ok' ? reply.content.comms : {};
   }
 
-  /** Stops listening to the kernel (the page switched notebooks or kernels). */
+  /** Stops listening to the kernel (the page is closing; the kernel keeps its widgets). */
   dispose(): void {
     this.kernel.removeCommTarget('jupyter.widget', this.onOpen);
-    void this.clear_state();
   }
 }

@@ -6,8 +6,24 @@ import { DOMWidgetModel, DOMWidgetView } from '@jupyter-widgets/base';
 import { draw, purge, type Figure } from './plot.js';
 import { MODULE_NAME, MODULE_VERSION } from './version.js';
 
+/**
+ * Serialises a figure for saving (widget state) with its binary arrays kept binary: each becomes
+ * a Uint8Array copy of exactly its bytes (the manager stores `.buffer` of views), everything else
+ * is copied as is. Without it the base model's JSON round trip would turn DataViews into `{}`.
+ */
+export function serializeFigure(v: unknown): unknown {
+  if (ArrayBuffer.isView(v)) return new Uint8Array(v.buffer, v.byteOffset, v.byteLength).slice();
+  if (Array.isArray(v)) return v.map(serializeFigure);
+  if (v === null || typeof v !== 'object') return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) out[k] = serializeFigure(x);
+  return out;
+}
+
 /** The model of a figure widget (state synced from the kernel). */
 export class FigureModel extends DOMWidgetModel {
+  static override serializers = { ...DOMWidgetModel.serializers, figure: { serialize: serializeFigure } };
+
   override defaults() {
     return {
       ...super.defaults(),
