@@ -139,7 +139,7 @@ test('step-size search: Stan\'s doubling/halving bracket, then log-bisection to 
       // one probe at ε₀, one per doubling/halving to the crossing, one per bisection
       assert.equal(calls, 1 + Math.ceil(Math.abs(Math.log2(root / e0))) + 4);
       // without bisection it is Stan's heuristic: the first ε past the crossing
-      const stan = searchStepSize(a, e0, delta, 0);
+      const stan = searchStepSize(a, e0, delta, { bisections: 0 });
       if (e0 < root) assert.ok(stan >= root && stan < 2 * root, `up: ${stan}`);
       else assert.ok(stan <= root && stan > root / 2, `down: ${stan}`);
     }
@@ -148,7 +148,8 @@ test('step-size search: Stan\'s doubling/halving bracket, then log-bisection to 
   assert.throws(() => searchStepSize(() => 1, 1, 0.8), { name: 'ArgumentError', argument: 'stepSize' });
   assert.throws(() => searchStepSize(() => NaN, 1, 0.8), { name: 'ArgumentError', argument: 'stepSize' });
   assert.throws(() => searchStepSize(a, 0, 0.8), { name: 'ArgumentError', argument: 'stepSize' });
-  assert.throws(() => searchStepSize(a, 1, 0.8, -1), { name: 'ArgumentError', argument: 'bisections' });
+  assert.throws(() => searchStepSize(a, 1, 0.8, { bisections: -1 }), { name: 'ArgumentError', argument: 'bisections' });
+  assert.throws(() => searchStepSize(a, 1, 0.8, { draws: 0 }), { name: 'ArgumentError', argument: 'draws' });
 });
 
 test('sampling acceptance after warm-ups of 10, 30, 100 and 500 steps lands near each kernel\'s target', async () => {

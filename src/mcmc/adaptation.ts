@@ -141,28 +141,39 @@ export class WelfordVariance {
 }
 
 /**
- * The mean acceptance probability over the chains of one trial transition at step size ε from
- * the chains' current positions, with the current metric; the chains do not move.
+ * The mean acceptance probability of trial transitions at step size ε with the current metric,
+ * from the chains' current positions, over at least `draws` chain-transitions (with n chains,
+ * ⌈draws/n⌉ successive transitions of a copy of the chains); the chains do not move.
  */
-export type AcceptanceProbe = (stepSize: number) => number;
+export type AcceptanceProbe = (stepSize: number, draws: number) => number;
+
+/** Options of {@link searchStepSize}. */
+export interface SearchOptions {
+  /** Halvings of the bracket in log ε after it is found (default 4; 0 is Stan's heuristic). */
+  bisections?: number;
+  /** Chain-transitions each probe averages over, at least (default 1: one transition of the batch). */
+  draws?: number;
+}
 
 /**
  * A step size whose one-step mean acceptance over the chains, ā(ε), is near `threshold`:
  * Stan's heuristic (Hoffman & Gelman 2014, Algorithm 4; Stan's `base_hmc::init_stepsize`) doubles
  * ε while ā(ε) > threshold, or halves it while ā(ε) < threshold, which brackets the crossing
- * within a factor 2; then `bisections` halvings of the bracket in log ε (default 4, so the result
- * is within a factor 2^{1/16} ≈ 1.04 of the crossing of the probed curve) return its geometric
- * midpoint. With `bisections` = 0 this is Stan's heuristic (the first ε past the crossing). The
- * mean over a batch of chains makes ā(ε) precise enough to bisect on. A NaN acceptance counts
- * as 0. Throws an `ArgumentError` naming `stepSize` if ε leaves [10⁻¹², 10⁷] without crossing
+ * within a factor 2; then `bisections` halvings of the bracket in log ε (default 4) return the
+ * geometric midpoint of the last bracket, within a factor 2^{1/32} of the crossing of the probed
+ * curve. With `bisections` = 0 this is Stan's heuristic (the first ε past the crossing). Each ā(ε)
+ * averages at least `draws` chain-transitions (sd ≤ 0.5/√draws), so a batch of chains makes it
+ * precise enough to bisect on. A NaN acceptance counts as 0. Throws an `ArgumentError` naming `stepSize` if ε leaves [10⁻¹², 10⁷] without crossing
  * (Stan's "posterior is improper" check).
  */
-export function searchStepSize(probe: AcceptanceProbe, stepSize: number, threshold: number, bisections = 4): number {
+export function searchStepSize(probe: AcceptanceProbe, stepSize: number, threshold: number, opts: SearchOptions = {}): number {
+  const { bisections = 4, draws = 1 } = opts;
   checkPositive('stepSize', stepSize);
   checkInRange('threshold', threshold, 0, 1);
   checkNonNegativeInt('bisections', bisections);
+  checkPositiveInt('draws', draws);
   const accept = (e: number) => {
-    const a = probe(e);
+    const a = probe(e, draws);
     return Number.isFinite(a) ? a : 0;
   };
   const up = accept(stepSize) > threshold;
@@ -261,9 +272,17 @@ export interface WarmupOptions {
  * restart. A restart sets μ = log 10ε, so the first iterates probe step sizes up to ~10ε and
  * swing back; ε̄ forgets the m-th iterate with weight Π_{k>m} (1 − k^{−κ}) (κ = 0.75), slowly.
  * Shorter warm-ups (whose last window ends a handful of steps before the end, or with no window
- * at all) take the final step size from {@link searchStepSize} at the chains' final positions.
+ * at all) take the final step size from {@link searchStepSize} at the chains' final positions,
+ * each probe averaging at least {@link FINAL_SEARCH_DRAWS} chain-transitions.
  */
 export const MIN_AVERAGED_STEPS = 50;
+
+/**
+ * The chain-transitions each probe of the final step-size search averages, at least: its mean
+ * acceptance then has sd ≤ 0.5/√32 ≈ 0.09 however few chains there are (with n ≥ 32 chains, one
+ * transition of the batch).
+ */
+export const FINAL_SEARCH_DRAWS = 32;
 
 /**
  * Stan-style windowed warm-up for a batch of chains. Every step, the mean acceptance probability
@@ -320,11 +339,13 @@ export class WarmupAdaptation {
   /**
    * Ends warm-up: the step size becomes dual averaging's ε̄ when it averaged at least
    * {@link MIN_AVERAGED_STEPS} steps since its last restart, else the one {@link searchStepSize}
-   * finds with `probe` from the chains' final positions.
+   * finds with `probe` from the chains' final positions (each probe over at least
+   * {@link FINAL_SEARCH_DRAWS} chain-transitions).
    */
   finish(probe: AcceptanceProbe): void {
     if (!this.dual) return;
-    this.stepSize = this.dual.count >= MIN_AVERAGED_STEPS ? this.dual.finalStepSize : searchStepSize(probe, this.stepSize, this.dual.targetAcceptance);
+    const settled = this.dual.count >= MIN_AVERAGED_STEPS;
+    this.stepSize = settled ? this.dual.finalStepSize : searchStepSize(probe, this.stepSize, this.dual.targetAcceptance, { draws: FINAL_SEARCH_DRAWS });
   }
 
   private restart(probe: AcceptanceProbe): void {

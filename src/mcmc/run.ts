@@ -138,22 +138,29 @@ export async function run(key: Key, kernel: Kernel, x0: Float32Array, n: number,
 }
 
 /**
- * The probe of step sizes for the adaptation: one transition of a copy of the current chains
- * (`current()`) at step size ε with the current metric of `params`, returning the mean acceptance
- * probability over the chains. Each call uses the next key fold(K, c), K = fold(key, 2³² − 1).
+ * The probe of step sizes for the adaptation: ⌈draws/n⌉ successive transitions of a copy of the
+ * current chains (`current()`) at step size ε with the current metric of `params`, returning the
+ * mean acceptance probability over chains and transitions. Each transition uses the next key
+ * fold(K, c), K = fold(key, 2³² − 1).
  */
 function acceptanceProbe(key: Key, kernel: Kernel, current: () => ChainState, params: KernelParams): AcceptanceProbe {
   const base = fold(key, 0xffffffff);
   let calls = 0;
   let copy: ChainState | undefined;
-  return (stepSize) => {
+  return (stepSize, draws) => {
     const s = current();
     if (!copy || copy.n !== s.n) copy = { n: s.n, d: s.d, position: new Float32Array(s.position.length), logDensity: new Float32Array(s.n), grad: s.grad && new Float32Array(s.grad.length) };
     copy.position.set(s.position);
     copy.logDensity.set(s.logDensity);
     if (s.grad) copy.grad!.set(s.grad);
-    const { info } = kernel.step(fold(base, calls++), copy, { ...params, stepSize });
-    return meanOf(info.acceptProb);
+    const reps = Math.ceil(draws / s.n);
+    let sum = 0;
+    for (let k = 0; k < reps; k++) {
+      const out = kernel.step(fold(base, calls++), copy, { ...params, stepSize });
+      copy = out.state;
+      sum += meanOf(out.info.acceptProb);
+    }
+    return sum / reps;
   };
 }
 
