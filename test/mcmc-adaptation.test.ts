@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ready, tf } from '../src/core/backend.js';
 import * as random from '../src/core/random.js';
-import { DualAveraging, KERNELS, MIN_AVERAGED_STEPS, WelfordVariance, hmc, run, searchStepSize, windowSchedule } from '../src/mcmc/index.js';
+import { DualAveraging, FINAL_SEARCH_DRAWS, KERNELS, MIN_AVERAGED_STEPS, WelfordVariance, hmc, run, searchStepSize, windowSchedule } from '../src/mcmc/index.js';
 import { gaussian } from '../src/targets/gaussian.js';
 import { defineTarget } from '../src/targets/target.js';
 import { correlatedGaussian } from './mcmc-fixtures.js';
@@ -178,6 +178,24 @@ test('sampling acceptance after warm-ups of 10, 30, 100 and 500 steps lands near
       const delta = kernel.targetAcceptance!;
       assert.ok(Number.isFinite(res.stepSize) && res.stepSize > 0, `${name}, W = ${warmup}: step size ${res.stepSize}`);
       assert.ok(Math.abs(res.acceptance - delta) < tol, `${name}, W = ${warmup}: acceptance ${res.acceptance} vs ${delta} ± ${tol}`);
+    }
+  }
+});
+
+test('short warm-ups of a batch of 4 chains: the final search averages 32 chain-transitions per probe', async () => {
+  await ready();
+  const target = gaussian({ dim: 2 });
+  const n = 4;
+  const steps = 1000;
+  // W = 30: the last window ends 3 steps before the end, so ε comes from the final search, whose
+  // probes average ⌈32/n⌉ transitions of the n chains (sd ≤ 0.5/√32): 4 sd + 0.02 of resolution,
+  // plus 4 sd ≤ 0.5/√(n · steps) of the measured acceptance (autocorrelation aside: a margin).
+  const tol = 4 * (0.5 / Math.sqrt(FINAL_SEARCH_DRAWS)) + 0.02 + 4 * (0.5 / Math.sqrt(n * steps));
+  for (const name of ['mala', 'hmc'] as const) {
+    for (const seed of [1, 2, 3]) {
+      const kernel = KERNELS[name](target);
+      const res = await run(random.key(60 + seed), kernel, random.normal(random.key(70 + seed), n * 2), n, { warmup: 30, steps, stepSize: 0.1, leapfrogSteps: 5, progress: false });
+      assert.ok(Math.abs(res.acceptance - kernel.targetAcceptance!) < tol, `${name}, key ${seed}: acceptance ${res.acceptance} vs ${kernel.targetAcceptance} ± ${tol}`);
     }
   }
 });
