@@ -14,12 +14,12 @@
  */
 import { ArgumentError, checkPositiveInt } from '../core/errors.js';
 import { LoopMonitor, type LoopOptions } from '../core/loop.js';
-import { split, type Key } from '../core/random.js';
+import type { Key } from '../core/random.js';
 import type { Target } from '../targets/target.js';
 import { kishEss, logZFromWeights } from '../diagnostics/weights.js';
-import { checkProposal, type Proposal } from './proposal.js';
+import type { Proposal } from './proposal.js';
 import { temperedTarget } from './tempered.js';
-import { checkMoveOptions, evaluateEndpoints, moveParticles, resolveKernel, stageKeys, type KernelFactory } from './particles.js';
+import { checkMoveOptions, checkParticles, evaluateEndpoints, initialParticles, moveParticles, resolveKernel, stageKeys, type KernelFactory, type ParticleResult } from './particles.js';
 
 /** Options of {@link ais}. */
 export interface AisOptions extends LoopOptions {
@@ -44,45 +44,25 @@ export interface AisOptions extends LoopOptions {
 }
 
 /** The result of {@link ais} (also of an aborted run, then up to `beta`). */
-export interface AisResult {
-  /** The particles, [n, d] row-major. */
-  samples: Float32Array;
-  n: number;
-  d: number;
+export interface AisResult extends ParticleResult {
   /** log AIS weights, [n]. */
   logWeights: Float64Array;
   /** Kish ESS of the weights. */
   ess: number;
-  /** Estimate of log Z_β (log Z₁ when the run completed). */
-  logZ: number;
-  /** Its standard error. */
-  stderr: number;
-  /** Mean acceptance of the moves at each temperature reached. */
-  acceptance: number[];
   /** The schedule used. */
   betas: Float64Array;
-  /** The last β reached (1 unless aborted). */
-  beta: number;
-  /** Whether a signal stopped the run early. */
-  aborted: boolean;
 }
 
 /** Runs AIS; reports each temperature to the loop's observers (phase 'annealing', t = β). */
 export async function ais(key: Key, opts: AisOptions): Promise<AisResult> {
   const { target, base, n } = opts;
-  checkPositiveInt('n', n);
-  if (n < 2) throw new ArgumentError('n', 'at least 2 particles', n);
-  checkProposal('base', base, target?.dim);
+  checkParticles(n, base, target);
   const betas = schedule(opts.betas, opts.steps);
   const mcmcSteps = opts.mcmcSteps ?? 1;
   checkMoveOptions(mcmcSteps, opts.stepSize);
   const factory = resolveKernel(opts.kernel ?? 'mala');
   const d = target.dim;
-  const [k0, kRun] = split(key);
-  const x = base.sample(k0, n);
-  const l0 = new Float32Array(n);
-  const l1 = new Float32Array(n);
-  evaluateEndpoints(base, target, x, n, l0, l1);
+  const { x, l0, l1, runKey: kRun } = initialParticles(key, base, target, n);
   const logw = new Float64Array(n);
   const logw32 = new Float32Array(n);
   const acceptance: number[] = [];

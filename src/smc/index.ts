@@ -6,7 +6,7 @@
  */
 export { gaussianProposal, checkProposal, type Proposal } from './proposal.js';
 export { temperedTarget, type TemperedTarget } from './tempered.js';
-export { systematicResample, multinomialResample, type KernelFactory } from './particles.js';
+export { systematicResample, multinomialResample, type KernelFactory, type ParticleResult } from './particles.js';
 export { importanceSampling, type ImportanceResult } from './importance.js';
 export { ais, type AisOptions, type AisResult } from './ais.js';
 export { smc, type SmcOptions, type SmcResult } from './smc.js';

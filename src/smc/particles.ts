@@ -1,15 +1,16 @@
 /**
- * Shared machinery of the importance-sampling family: choosing the MCMC kernel, evaluating the
- * two endpoints of the path at the particles, moving particles with a kernel on π_β, systematic
+ * Shared machinery of the importance-sampling family: choosing the MCMC kernel, checking and
+ * drawing the initial particles, evaluating the two endpoints of the path at the particles, moving particles with a kernel on π_β, systematic
  * resampling and the particle variance used as a diagonal preconditioner.
  *
  * @module
  */
-import { ArgumentError, checkNonNegativeInt, checkPositive } from '../core/errors.js';
+import { ArgumentError, checkNonNegativeInt, checkPositive, checkPositiveInt } from '../core/errors.js';
 import { fold, split, uniform, type Key } from '../core/random.js';
 import { kernelByName } from '../mcmc/kernels.js';
 import type { Kernel } from '../mcmc/kernel.js';
 import { evaluateLogDensity, type Target } from '../targets/target.js';
+import { checkProposal, type Proposal } from './proposal.js';
 
 /** Builds an MCMC kernel for a target (e.g. `mala`, `hmc`, or any `(target) => Kernel`). */
 export type KernelFactory = (target: Target) => Kernel;
@@ -25,6 +26,52 @@ export function resolveKernel(kernel: string | KernelFactory): KernelFactory {
 export function checkMoveOptions(mcmcSteps: number, stepSize: number): void {
   checkNonNegativeInt('mcmcSteps', mcmcSteps);
   checkPositive('stepSize', stepSize);
+}
+
+/** What the particle samplers (AIS, SMC) return, also from an aborted run, then up to `beta`. */
+export interface ParticleResult {
+  /** The particles, [n, d] row-major, with weights `logWeights`. */
+  samples: Float32Array;
+  n: number;
+  d: number;
+  /** The particles' log-weights, [n]. */
+  logWeights: Float64Array;
+  /** Estimate of log Z_β (log Z₁ when the run completed). */
+  logZ: number;
+  /** Its standard error. */
+  stderr: number;
+  /** Mean acceptance of the moves at each temperature reached. */
+  acceptance: number[];
+  /** The last β reached (1 unless aborted). */
+  beta: number;
+  /** Whether a signal stopped the run early. */
+  aborted: boolean;
+}
+
+/** Checks the particle count n ≥ 2 and that `base` is a proposal on the target's space (AIS and SMC). */
+export function checkParticles(n: number, base: Proposal, target: Target): void {
+  checkPositiveInt('n', n);
+  if (n < 2) throw new ArgumentError('n', 'at least 2 particles', n);
+  checkProposal('base', base, target?.dim);
+}
+
+/** The start of a particle system: n draws x ~ π₀ ([n, d]), log π₀ and log π₁ at them, and the key of the run. */
+export interface InitialParticles {
+  x: Float32Array;
+  l0: Float32Array;
+  l1: Float32Array;
+  /** The key left for the run's stages (the draws use the other half of the split). */
+  runKey: Key;
+}
+
+/** Draws n particles from the base π₀ and evaluates both endpoints there (see {@link evaluateEndpoints}). */
+export function initialParticles(key: Key, base: Proposal, target: Target, n: number): InitialParticles {
+  const [k0, runKey] = split(key);
+  const x = base.sample(k0, n);
+  const l0 = new Float32Array(n);
+  const l1 = new Float32Array(n);
+  evaluateEndpoints(base, target, x, n, l0, l1);
+  return { x, l0, l1, runKey };
 }
 
 /**

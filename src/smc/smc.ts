@@ -25,12 +25,12 @@
  */
 import { ArgumentError, checkInRange, checkPositiveInt } from '../core/errors.js';
 import { LoopMonitor, type LoopOptions } from '../core/loop.js';
-import { split, type Key } from '../core/random.js';
+import type { Key } from '../core/random.js';
 import type { Target } from '../targets/target.js';
 import { kishEss, logSumExp } from '../diagnostics/weights.js';
-import { checkProposal, type Proposal } from './proposal.js';
+import type { Proposal } from './proposal.js';
 import { temperedTarget } from './tempered.js';
-import { checkMoveOptions, evaluateEndpoints, gatherRows, moveParticles, particleVariance, resolveKernel, stageKeys, systematicResample, multinomialResample, type KernelFactory } from './particles.js';
+import { checkMoveOptions, checkParticles, evaluateEndpoints, gatherRows, initialParticles, moveParticles, particleVariance, resolveKernel, stageKeys, systematicResample, multinomialResample, type KernelFactory, type ParticleResult } from './particles.js';
 
 /** Options of {@link smc}. */
 export interface SmcOptions extends LoopOptions {
@@ -61,38 +61,25 @@ export interface SmcOptions extends LoopOptions {
 }
 
 /** The result of {@link smc} (also of an aborted run, then up to `beta`). */
-export interface SmcResult {
-  /** The particles, [n, d] row-major, with weights `logWeights`. */
-  samples: Float32Array;
-  n: number;
-  d: number;
+export interface SmcResult extends ParticleResult {
   /** Normalised log-weights log W_i of the particles, [n]. */
   logWeights: Float64Array;
-  /** Estimate of log Z_β (log Z₁ when complete). */
-  logZ: number;
-  /** Its standard error (Lee & Whiteley). */
+  /** The standard error of log Ẑ (Lee & Whiteley). */
   stderr: number;
   /** The temperatures chosen, β₀ = 0, β₁, ... */
   betas: number[];
   /** Kish ESS after each stage's reweighting (before resampling). */
   ess: number[];
-  /** Mean acceptance of each stage's moves. */
-  acceptance: number[];
   /** Step size used at each stage. */
   stepSizes: number[];
   /** Number of resampling steps. */
   resamplings: number;
-  /** The last β reached (1 unless aborted). */
-  beta: number;
-  aborted: boolean;
 }
 
 /** Runs the adaptive SMC sampler; reports each stage (phase 'annealing', t = β). */
 export async function smc(key: Key, opts: SmcOptions): Promise<SmcResult> {
   const { target, base, n } = opts;
-  checkPositiveInt('n', n);
-  if (n < 2) throw new ArgumentError('n', 'at least 2 particles', n);
-  checkProposal('base', base, target?.dim);
+  checkParticles(n, base, target);
   const mcmcSteps = opts.mcmcSteps ?? 10;
   let stepSize = opts.stepSize ?? 0.5;
   checkMoveOptions(mcmcSteps, stepSize);
@@ -104,11 +91,9 @@ export async function smc(key: Key, opts: SmcOptions): Promise<SmcResult> {
   checkPositiveInt('maxStages', maxStages);
   const factory = resolveKernel(opts.kernel ?? 'mala');
   const d = target.dim;
-  const [k0, kRun] = split(key);
-  let x = base.sample(k0, n);
-  const l0 = new Float32Array(n);
-  const l1 = new Float32Array(n);
-  evaluateEndpoints(base, target, x, n, l0, l1);
+  const init = initialParticles(key, base, target, n);
+  const { l0, l1, runKey: kRun } = init;
+  let x = init.x;
   let logW = new Float64Array(n).fill(-Math.log(n));
   let eve = Int32Array.from({ length: n }, (_, i) => i);
   const out = { betas: [0], ess: [] as number[], acceptance: [] as number[], stepSizes: [] as number[] };
