@@ -22,7 +22,10 @@
  * With the native BLAS addon (../core/native.ts: OpenBLAS `sgemm` on the wasm heap) the three
  * products run natively with `sgemm`'s transpose flags instead — x W + b, du Wᵀ and xᵀ du, no
  * transposes or repacking — and db as a native column sum; the WebAssembly path above is the
- * fallback when the addon is not built or `TRANSPORTLAB_NATIVE=0`.
+ * fallback when the addon is not built or `TRANSPORTLAB_NATIVE=0`. Measured (same machine,
+ * OpenBLAS 0.3.21 "Cooperlake" kernels, one thread, 2026-11-24): W1's step ~154 → ~55 ms of
+ * CPU time (its products 3.25 GFLOP in ~37 ms), W3's ~28 → ~16 ms; a 1024³ product runs at
+ * ~100 GFLOP/s, as fast as PyTorch's (same library) in the same sitting, against ~32 for XNNPACK.
  *
  * The hand-written backward pass is itself not differentiable: the layer falls back to plain
  * differentiable ops whenever a gradient of a gradient may be requested (the layer runs inside
