@@ -8,7 +8,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, utimesSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { delimiter, join, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -60,14 +60,30 @@ export function freePort(preferred = 0): Promise<number> {
   return tryListen(preferred).catch(() => tryListen(0));
 }
 
-/** Builds the page bundle if it is missing (needs `frontend/node_modules`). */
+/** The newest modification time (ms) of the files under `dir`, recursively. */
+function newest(dir: string): number {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+/** Builds the page bundle (`node frontend/build.mjs`, needs `frontend/node_modules`) when it is missing or older than its sources. */
 export function ensureBundle(): void {
-  if (existsSync(join(FRONTEND, 'dist', 'app.js'))) return;
+  const bundle = join(FRONTEND, 'dist', 'app.js');
+  const sources = [join(FRONTEND, 'src'), join(PACKAGE_ROOT, 'widgets', 'src')].filter(existsSync);
+  const built = existsSync(bundle) ? statSync(bundle).mtimeMs : -Infinity;
+  if (built >= Math.max(statSync(join(FRONTEND, 'build.mjs')).mtimeMs, ...sources.map(newest))) return;
   if (!existsSync(join(FRONTEND, 'node_modules'))) {
-    throw new Error('the front-end is not built: run `cd frontend && npm ci --ignore-scripts && node build.mjs`');
+    if (built > -Infinity) return; // a prebuilt bundle without its sources' dependencies: use it
+    throw new Error('the front-end is not built: run `npm --prefix frontend ci --ignore-scripts && node frontend/build.mjs`');
   }
   const r = spawnSync(process.execPath, [join(FRONTEND, 'build.mjs')], { stdio: 'inherit' });
   if (r.status !== 0) throw new Error('building the front-end failed (node frontend/build.mjs)');
+  const now = new Date();
+  utimesSync(bundle, now, now); // esbuild leaves unchanged outputs untouched
 }
 
 async function waitUntilUp(baseUrl: string, token: string, child: ChildProcess, timeoutMs: number, log: () => string): Promise<void> {
