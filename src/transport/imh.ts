@@ -11,50 +11,29 @@
  *
  * @module
  */
-import { Stream, split, type Key } from '../core/random.js';
+import { Stream } from '../core/random.js';
 import type { Flow } from '../flows/flow.js';
-import { acceptRow, emptyInfo, initState, rowFinite, type ChainState, type Kernel, type StepInfo } from '../mcmc/kernel.js';
+import { acceptRow, emptyInfo, rowFinite, type Kernel, type StepInfo } from '../mcmc/kernel.js';
 import type { Target } from '../targets/target.js';
-import { checkFlow, logWeight, propose } from './proposals.js';
-
-/** Options of the flow-based global kernels. */
-export interface GlobalKernelOptions {
-  /**
-   * Keep ∇ log π in the chain state (default true), so the kernel can alternate with MALA/HMC
-   * in {@link localGlobal}; false evaluates log π only.
-   */
-  withGradient?: boolean;
-}
+import { flowKernel, logWeight, type GlobalKernelOptions } from './proposals.js';
 
 /** The flow independent Metropolis–Hastings kernel for `target` with proposal `flow`. */
 export function flowIMH(target: Target, flow: Flow, opts: GlobalKernelOptions = {}): Kernel {
-  checkFlow(flow, target);
-  const withGradient = opts.withGradient ?? true;
   const d = target.dim;
   let info: StepInfo | undefined;
-  return {
-    name: 'flowIMH',
-    target,
-    usesGradient: withGradient,
-    metropolized: true,
-    init: (position, n, argument) => initState(target, position, n, withGradient, argument),
-    step(key: Key, state: ChainState): { state: ChainState; info: StepInfo } {
-      const { n } = state;
-      const [kq, ku] = split(key);
-      if (info?.accepted.length !== n) info = emptyInfo(n);
-      const p = propose(kq, flow, target, n, state.grad !== null);
-      const qx = flow.logProbHost(state.position, n);
-      const u = new Stream(ku);
-      for (let r = 0; r < n; r++) {
-        const logAlpha = logWeight(p.logP[r], p.logQ[r]) - (state.logDensity[r] - qx[r]);
-        const ok = !Number.isNaN(logAlpha) && rowFinite(p.y, r, d) && (p.grad === null || p.logP[r] === -Infinity || rowFinite(p.grad, r, d));
-        const acc = ok && Math.log(u.uniform()) < logAlpha;
-        info.divergent[r] = ok ? 0 : 1;
-        info.acceptProb[r] = ok ? Math.min(1, Math.exp(logAlpha)) : 0;
-        info.accepted[r] = acc ? 1 : 0;
-        if (acc) acceptRow(state, r, p.y, p.logP, p.grad ?? p.y); // p.grad is null only when the state keeps no gradient (then unused)
-      }
-      return { state, info };
-    },
-  };
+  return flowKernel('flowIMH', target, flow, opts, 1, (ku, state, p, qx) => {
+    const { n } = state;
+    if (info?.accepted.length !== n) info = emptyInfo(n);
+    const u = new Stream(ku);
+    for (let r = 0; r < n; r++) {
+      const logAlpha = logWeight(p.logP[r], p.logQ[r]) - (state.logDensity[r] - qx[r]);
+      const ok = !Number.isNaN(logAlpha) && rowFinite(p.y, r, d) && (p.grad === null || p.logP[r] === -Infinity || rowFinite(p.grad, r, d));
+      const acc = ok && Math.log(u.uniform()) < logAlpha;
+      info.divergent[r] = ok ? 0 : 1;
+      info.acceptProb[r] = ok ? Math.min(1, Math.exp(logAlpha)) : 0;
+      info.accepted[r] = acc ? 1 : 0;
+      if (acc) acceptRow(state, r, p.y, p.logP, p.grad ?? p.y); // p.grad is null only when the state keeps no gradient (then unused)
+    }
+    return info;
+  });
 }

@@ -7,7 +7,8 @@
  * @module
  */
 export { flowImportanceSampling, type ImportanceResult } from './importance.js';
-export { flowIMH, type GlobalKernelOptions } from './imh.js';
+export { flowIMH } from './imh.js';
+export { type GlobalKernelOptions } from './proposals.js';
 export { flowISIR, type ISIROptions } from './isir.js';
 export { localGlobal, type LocalGlobalOptions, type LocalGlobalTraining, type LocalGlobalInfo, type LocalGlobalState } from './localGlobal.js';
 export { neutra, pullback, type NeutraState } from './neutra.js';

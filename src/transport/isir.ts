@@ -14,12 +14,11 @@
  * @module
  */
 import { ArgumentError } from '../core/errors.js';
-import { categorical, split, type Key } from '../core/random.js';
+import { categorical } from '../core/random.js';
 import type { Flow } from '../flows/flow.js';
-import { emptyInfo, initState, type ChainState, type Kernel, type StepInfo } from '../mcmc/kernel.js';
+import { emptyInfo, type Kernel } from '../mcmc/kernel.js';
 import type { Target } from '../targets/target.js';
-import type { GlobalKernelOptions } from './imh.js';
-import { checkFlow, logWeight, propose } from './proposals.js';
+import { flowKernel, logWeight, type GlobalKernelOptions } from './proposals.js';
 
 /** Options of {@link flowISIR}. */
 export interface ISIROptions extends GlobalKernelOptions {
@@ -29,47 +28,35 @@ export interface ISIROptions extends GlobalKernelOptions {
 
 /** The i-SIR kernel for `target` with N − 1 fresh flow proposals per chain and step. */
 export function flowISIR(target: Target, flow: Flow, opts: ISIROptions = {}): Kernel {
-  checkFlow(flow, target);
   const N = opts.proposals ?? 10;
   if (!(Number.isInteger(N) && N >= 2)) throw new ArgumentError('proposals', 'an integer ≥ 2 (the current state and at least one proposal)', N);
-  const withGradient = opts.withGradient ?? true;
   const d = target.dim;
-  return {
-    name: 'flowISIR',
-    target,
-    usesGradient: withGradient,
-    metropolized: true,
-    init: (position, n, argument) => initState(target, position, n, withGradient, argument),
-    step(key: Key, state: ChainState): { state: ChainState; info: StepInfo } {
-      const { n } = state;
-      const [kq, kc] = split(key);
-      const m = N - 1;
-      const p = propose(kq, flow, target, n * m, state.grad !== null);
-      const qx = flow.logProbHost(state.position, n);
-      const logits = new Float64Array(n * N);
-      for (let r = 0; r < n; r++) {
-        logits[r * N] = logWeight(state.logDensity[r], qx[r]);
-        for (let j = 0; j < m; j++) logits[r * N + 1 + j] = logWeight(p.logP[r * m + j], p.logQ[r * m + j]);
-        // a chain whose candidates all have zero weight stays put
-        if (logits.subarray(r * N, (r + 1) * N).every((v) => v === -Infinity)) logits[r * N] = 0;
+  const m = N - 1;
+  return flowKernel('flowISIR', target, flow, opts, m, (kc, state, p, qx) => {
+    const { n } = state;
+    const logits = new Float64Array(n * N);
+    for (let r = 0; r < n; r++) {
+      logits[r * N] = logWeight(state.logDensity[r], qx[r]);
+      for (let j = 0; j < m; j++) logits[r * N + 1 + j] = logWeight(p.logP[r * m + j], p.logQ[r * m + j]);
+      // a chain whose candidates all have zero weight stays put
+      if (logits.subarray(r * N, (r + 1) * N).every((v) => v === -Infinity)) logits[r * N] = 0;
+    }
+    const pick = categorical(kc, logits, n);
+    const info = emptyInfo(n);
+    for (let r = 0; r < n; r++) {
+      const row = logits.subarray(r * N, (r + 1) * N);
+      const mx = Math.max(...row);
+      let tot = 0;
+      for (const v of row) tot += Math.exp(v - mx);
+      info.acceptProb[r] = 1 - Math.exp(row[0] - mx) / tot;
+      if (pick[r] > 0) {
+        info.accepted[r] = 1;
+        const i = r * m + pick[r] - 1;
+        state.position.set(p.y.subarray(i * d, (i + 1) * d), r * d);
+        state.logDensity[r] = p.logP[i];
+        if (p.grad) state.grad?.set(p.grad.subarray(i * d, (i + 1) * d), r * d);
       }
-      const pick = categorical(kc, logits, n);
-      const info = emptyInfo(n);
-      for (let r = 0; r < n; r++) {
-        const row = logits.subarray(r * N, (r + 1) * N);
-        const mx = Math.max(...row);
-        let tot = 0;
-        for (const v of row) tot += Math.exp(v - mx);
-        info.acceptProb[r] = 1 - Math.exp(row[0] - mx) / tot;
-        if (pick[r] > 0) {
-          info.accepted[r] = 1;
-          const i = r * m + pick[r] - 1;
-          state.position.set(p.y.subarray(i * d, (i + 1) * d), r * d);
-          state.logDensity[r] = p.logP[i];
-          if (p.grad) state.grad?.set(p.grad.subarray(i * d, (i + 1) * d), r * d);
-        }
-      }
-      return { state, info };
-    },
-  };
+    }
+    return info;
+  });
 }
