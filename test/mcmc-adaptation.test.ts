@@ -156,11 +156,14 @@ test('sampling acceptance after warm-ups of 10, 30, 100 and 500 steps lands near
   // The bug: HMC (L = 5) on a 2-D standard Gaussian ended a 30-step warm-up at ε = 2.28 (beyond
   // the leapfrog stability limit 2) with acceptance 0.0003, because dual averaging restarted
   // (μ = log 10ε) 3 steps before the end and ε̄ averaged its 10ε probes.
+  // The anisotropic Gaussian (variances 0.01 and 100) checks that the searches after a window use
+  // the new metric: with the old one, the step size would be off by up to 100×.
   await ready();
-  const target = gaussian({ dim: 2 });
   const n = 256;
   const steps = 200;
-  const x0 = random.normal(random.key(40), n * 2);
+  for (const sd of [[1, 1], [0.1, 10]]) {
+  const target = gaussian({ dim: 2, cov: [[sd[0] ** 2, 0], [0, sd[1] ** 2]] });
+  const x0 = random.normal(random.key(40), n * 2).map((v, i) => v * sd[i % 2]);
   for (const warmup of [10, 30, 100, 500]) {
     const { ends } = windowSchedule(warmup);
     // steps dual averaging has after its last restart (before the first step when there is no window)
@@ -176,9 +179,10 @@ test('sampling acceptance after warm-ups of 10, 30, 100 and 500 steps lands near
       const kernel = KERNELS[name](target);
       const res = await run(random.key(41 + warmup), kernel, x0, n, { warmup, steps, stepSize: 0.1, leapfrogSteps: 5, progress: false });
       const delta = kernel.targetAcceptance!;
-      assert.ok(Number.isFinite(res.stepSize) && res.stepSize > 0, `${name}, W = ${warmup}: step size ${res.stepSize}`);
-      assert.ok(Math.abs(res.acceptance - delta) < tol, `${name}, W = ${warmup}: acceptance ${res.acceptance} vs ${delta} ± ${tol}`);
+      assert.ok(Number.isFinite(res.stepSize) && res.stepSize > 0, `${name}, sd ${sd}, W = ${warmup}: step size ${res.stepSize}`);
+      assert.ok(Math.abs(res.acceptance - delta) < tol, `${name}, sd ${sd}, W = ${warmup}: acceptance ${res.acceptance} vs ${delta} ± ${tol}`);
     }
+  }
   }
 });
 

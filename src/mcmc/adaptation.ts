@@ -163,8 +163,8 @@ export interface SearchOptions {
  * geometric midpoint of the last bracket, within a factor 2^{1/32} of the crossing of the probed
  * curve. With `bisections` = 0 this is Stan's heuristic (the first ε past the crossing). Each ā(ε)
  * averages at least `draws` chain-transitions (sd ≤ 0.5/√draws), so a batch of chains makes it
- * precise enough to bisect on. A NaN acceptance counts as 0. Throws an `ArgumentError` naming `stepSize` if ε leaves [10⁻¹², 10⁷] without crossing
- * (Stan's "posterior is improper" check).
+ * precise enough to bisect on. A NaN acceptance counts as 0. Throws an `ArgumentError` naming
+ * `stepSize` if ε leaves [10⁻¹², 10⁷] without crossing (Stan's "posterior is improper" check).
  */
 export function searchStepSize(probe: AcceptanceProbe, stepSize: number, threshold: number, opts: SearchOptions = {}): number {
   const { bisections = 4, draws = 1 } = opts;
@@ -289,8 +289,10 @@ export const FINAL_SEARCH_DRAWS = 32;
  * over the chains drives {@link DualAveraging}; inside a window, every chain's position enters a
  * {@link WelfordVariance}; at a window's end the inverse mass matrix becomes the regularised
  * variance (pooled over chains and draws) and the variance is reset. As in Stan, the step size is
- * searched by {@link findReasonableStepSize} before the first step and after every metric update,
- * and dual averaging restarts from it (μ = log 10ε). At the end of warm-up, ε is the averaged ε̄.
+ * searched by {@link searchStepSize} before the first step and after every metric update, and dual
+ * averaging restarts from it (μ = log 10ε); the search aims at the target δ itself (Stan's crossing
+ * 0.8 is its default δ for HMC; RWMH and MALA aim at 0.234 and 0.574). At the end of warm-up, ε is
+ * the averaged ε̄, or a fresh search when too few steps were averaged ({@link MIN_AVERAGED_STEPS}).
  */
 export class WarmupAdaptation {
   /** The step size to use at the next step. */

@@ -103,8 +103,12 @@ export async function run(key: Key, kernel: Kernel, x0: Float32Array, n: number,
     }
   };
 
-  const probe = acceptanceProbe(key, kernel, () => state, params);
-  adaptation?.start(probe);
+  // trial transitions use the adaptation's current metric (updated before its probes run)
+  const probe = acceptanceProbe(key, kernel, () => state, (stepSize) => ({ ...params, stepSize, inverseMass: adaptation?.inverseMass }));
+  if (adaptation) {
+    adaptation.start(probe);
+    params.stepSize = adaptation.stepSize;
+  }
   const warm = await phase('warmup', opts.warmup, 0, (m, info) => {
     if (!adaptation) return;
     adaptation.update(m, state, info, probe);
@@ -139,11 +143,11 @@ export async function run(key: Key, kernel: Kernel, x0: Float32Array, n: number,
 
 /**
  * The probe of step sizes for the adaptation: ⌈draws/n⌉ successive transitions of a copy of the
- * current chains (`current()`) at step size ε with the current metric of `params`, returning the
- * mean acceptance probability over chains and transitions. Each transition uses the next key
- * fold(K, c), K = fold(key, 2³² − 1).
+ * current chains (`current()`) with the parameters `paramsAt(ε)`, returning the mean acceptance
+ * probability over chains and transitions. Each transition uses the next key fold(K, c),
+ * K = fold(key, 2³² − 1).
  */
-function acceptanceProbe(key: Key, kernel: Kernel, current: () => ChainState, params: KernelParams): AcceptanceProbe {
+function acceptanceProbe(key: Key, kernel: Kernel, current: () => ChainState, paramsAt: (stepSize: number) => KernelParams): AcceptanceProbe {
   const base = fold(key, 0xffffffff);
   let calls = 0;
   let copy: ChainState | undefined;
@@ -156,7 +160,7 @@ function acceptanceProbe(key: Key, kernel: Kernel, current: () => ChainState, pa
     const reps = Math.ceil(draws / s.n);
     let sum = 0;
     for (let k = 0; k < reps; k++) {
-      const out = kernel.step(fold(base, calls++), copy, { ...params, stepSize });
+      const out = kernel.step(fold(base, calls++), copy, paramsAt(stepSize));
       copy = out.state;
       sum += meanOf(out.info.acceptProb);
     }
