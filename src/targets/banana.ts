@@ -15,7 +15,7 @@
 import { tf } from '../core/backend.js';
 import { ArgumentError, checkPositive, checkPositiveInt } from '../core/errors.js';
 import { normal } from '../core/random.js';
-import { fusedPaths } from './fused.js';
+import { column, fusedPaths, gaussianLogZ } from './fused.js';
 import type { Target } from './target.js';
 
 /** Options of {@link banana}. */
@@ -41,11 +41,11 @@ export function banana(opts: BananaOptions = {}): Target {
   return {
     name: 'banana',
     dim: d,
-    logZ: (d / 2) * Math.log(2 * Math.PI) + Math.log(sigma),
+    logZ: gaussianLogZ(d, 2 * Math.log(sigma)),
     logDensity: (x) =>
       tf.tidy(() => {
-        const y1 = tf.squeeze(tf.slice(x, [0, 0], [-1, 1]), [1]);
-        const y2 = tf.squeeze(tf.slice(x, [0, 1], [-1, 1]), [1]);
+        const y1 = column(x, 0);
+        const y2 = column(x, 1);
         const u = y2.add(tf.square(y1).mul(b)).sub(b * s2);
         let q = tf.square(y1).div(s2).add(tf.square(u));
         if (d > 2) q = q.add(tf.sum(tf.square(tf.slice(x, [0, 2], [-1, d - 2])), 1));

@@ -12,7 +12,7 @@
 import { tf } from '../core/backend.js';
 import { checkPositive, checkPositiveInt, ArgumentError } from '../core/errors.js';
 import { normal } from '../core/random.js';
-import { fusedPaths } from './fused.js';
+import { column, fusedPaths, gaussianLogZ } from './fused.js';
 import type { Target } from './target.js';
 
 /** Options of {@link funnel}. */
@@ -34,10 +34,10 @@ export function funnel(opts: FunnelOptions = {}): Target {
   return {
     name: 'funnel',
     dim: d,
-    logZ: (d / 2) * Math.log(2 * Math.PI) + Math.log(sigma),
+    logZ: gaussianLogZ(d, 2 * Math.log(sigma)),
     logDensity: (x) =>
       tf.tidy(() => {
-        const v = tf.squeeze(tf.slice(x, [0, 0], [-1, 1]), [1]);
+        const v = column(x, 0);
         const r2 = tf.sum(tf.square(tf.slice(x, [0, 1], [-1, d - 1])), 1);
         return tf.neg(tf.square(v).div(2 * s2).add(tf.mul(r2, tf.exp(tf.neg(v))).mul(0.5)).add(v.mul((d - 1) / 2))) as tf.Tensor1D;
       }),

@@ -2,10 +2,12 @@
  * Fused host paths for targets written as one function per row: the built-in targets compute
  * log π(x) and ∇ log π(x) of one point in a plain JavaScript loop (float64 arithmetic, no
  * per-op dispatch), and {@link fusedPaths} turns that row function into the batched
- * `logDensityAndGrad` / `logDensityHost` methods of the {@link Target} contract.
+ * `logDensityAndGrad` / `logDensityHost` methods of the {@link Target} contract. Also the
+ * helpers the built-in targets share: checked options, Gaussian normalisers, tensor columns.
  *
  * @module
  */
+import { tf } from '../core/backend.js';
 import { ArgumentError } from '../core/errors.js';
 import type { Target } from './target.js';
 
@@ -77,4 +79,17 @@ export function logWeightsOption(name: string, w: ArrayLike<number> | undefined,
   if (!(tot > 0)) throw new ArgumentError(name, 'weights with a positive sum', tot);
   for (let i = 0; i < k; i++) out[i] = Math.log(w[i] / tot);
   return out;
+}
+
+/**
+ * log Z = (d/2) log 2π + ½ log det Σ, the normaliser of the unnormalised Gaussian density
+ * exp(−½ (x − μ)ᵀ Σ⁻¹ (x − μ)) in R^d (and of its images under volume-preserving maps).
+ */
+export function gaussianLogZ(d: number, logDetCov = 0): number {
+  return (d / 2) * Math.log(2 * Math.PI) + 0.5 * logDetCov;
+}
+
+/** Column j of a batch x ([n, d]) as a [n] tensor (the caller disposes it, e.g. inside tf.tidy). */
+export function column(x: tf.Tensor2D, j: number): tf.Tensor1D {
+  return tf.tidy(() => tf.squeeze(tf.slice(x, [0, j], [-1, 1]), [1]) as tf.Tensor1D);
 }

@@ -11,7 +11,7 @@
 import { tf } from '../core/backend.js';
 import { ArgumentError, checkPositive, checkPositiveInt } from '../core/errors.js';
 import { key as makeKey, normal, type Key } from '../core/random.js';
-import { fusedPaths, vectorOption } from './fused.js';
+import { fusedPaths, gaussianLogZ, vectorOption } from './fused.js';
 import { cholesky, inverseFromCholesky, randomOrthogonal } from './linalg.js';
 import type { Target } from './target.js';
 
@@ -107,7 +107,7 @@ function standardForm(name: string, d: number, mean: Float64Array): Target {
   return {
     name,
     dim: d,
-    logZ: (d / 2) * Math.log(2 * Math.PI),
+    logZ: gaussianLogZ(d),
     logDensity: (x) => tf.tidy(() => tf.sum(tf.square(tf.sub(x, tf.tensor1d(mean32))), 1).mul(-0.5)),
     ...fusedPaths(d, (x, o, grad) => {
       let s = 0;
@@ -134,7 +134,7 @@ function factorForm(name: string, d: number, mean: Float64Array, precision: Floa
   return {
     name,
     dim: d,
-    logZ: (d / 2) * Math.log(2 * Math.PI) + 0.5 * logDetCov,
+    logZ: gaussianLogZ(d, logDetCov),
     logDensity: (x) =>
       tf.tidy(() => {
         const diff = tf.sub(x, tf.tensor1d(mean32));
