@@ -3,7 +3,7 @@
  * (cblas_sgemm, row-major, with its transpose flags) directly on Float32Array views, e.g. views
  * of TensorFlow.js's wasm heap, so that products run at the native roofline with no copies,
  * transposes or repacking on the JavaScript side. Plus the two memory-bound helpers of a dense
- * layer (bias rows, column sums) and OpenBLAS's thread/core queries.
+ * layer (bias rows, column sums, the SiLU backward pass) and OpenBLAS's thread/core queries.
  *
  * Every array argument is bounds-checked against the extent the product touches, and the
  * output may not overlap an input (all views may share one heap); violations throw a
@@ -144,6 +144,30 @@ static napi_value sum_rows(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * siluBackward(dy, s, h, du): du = dy · (s + (h − h · s)) elementwise, for s = σ(u), h = u σ(u)
+ * (silu′(u) = σ(u)(1 + u(1 − σ(u)))). Each operation is rounded to float32 in this order (built
+ * with -ffp-contract=off: no fused multiply-adds), so the result is bit-identical to the same
+ * four elementwise tensor ops, in one pass instead of four.
+ */
+static napi_value silu_backward(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 4) FAIL(env, type_error, "siluBackward expects 4 arguments");
+  float *dy, *s, *h, *du;
+  size_t ndy, ns, nh, ndu;
+  if (!get_f32(env, argv[0], &dy, &ndy) || !get_f32(env, argv[1], &s, &ns) || !get_f32(env, argv[2], &h, &nh) || !get_f32(env, argv[3], &du, &ndu)) {
+    FAIL(env, type_error, "siluBackward: dy, s, h and du must be attached Float32Arrays");
+  }
+  if (ns != ndy || nh != ndy || ndu != ndy) FAIL(env, range_error, "siluBackward: dy, s, h and du must have the same length");
+  if (overlap(du, ndu, dy, ndy) || overlap(du, ndu, s, ns) || overlap(du, ndu, h, nh)) FAIL(env, range_error, "siluBackward: du overlaps an input");
+  for (size_t i = 0; i < ndy; i++) {
+    float hs = h[i] * s[i];
+    du[i] = dy[i] * (s[i] + (h[i] - hs));
+  }
+  return NULL;
+}
+
 /* setThreads(n): the number of threads OpenBLAS uses from now on (n ≥ 1). */
 static napi_value set_threads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -174,6 +198,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"sgemm", NULL, sgemm, NULL, NULL, NULL, napi_enumerable, NULL},
       {"fillRows", NULL, fill_rows, NULL, NULL, NULL, napi_enumerable, NULL},
       {"sumRows", NULL, sum_rows, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"siluBackward", NULL, silu_backward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_enumerable, NULL},
       {"info", NULL, blas_info, NULL, NULL, NULL, napi_enumerable, NULL},
   };

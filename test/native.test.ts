@@ -8,7 +8,8 @@ import { ArgumentError } from '../src/core/errors.js';
 import { nativeBlas, nativeBlasThreads, setNativeBlasThreads } from '../src/core/native.js';
 import * as random from '../src/core/random.js';
 import { adam, dense, mlp } from '../src/nn/index.js';
-import { nativeMatMul, onNativeWasm, sumRows } from '../src/nn/wasmKernels.js';
+import { activationImpl } from '../src/nn/activations.js';
+import { nativeMatMul, nativeSiluGrad, onNativeWasm, sumRows } from '../src/nn/wasmKernels.js';
 
 await ready();
 
@@ -144,7 +145,25 @@ test('native kernels on the wasm heap: x W + b, du Wᵀ, xᵀ du and column sums
   }
 });
 
-test('the dense layer runs its three products natively (no transposes); a gradient w.r.t. x alone skips dW', async () => {
+test('the native SiLU backward pass is bit-identical to the tensor ops of activations.ts, also at ±0, ±∞, NaN and extremes', () => {
+  if (!onNativeWasm()) return;
+  tf.tidy(() => {
+    const special = [0, -0, Infinity, -Infinity, NaN, 88, -88, 1e-30, -1e-30, 3e38];
+    const u = tf.tensor2d([...special, ...random.normal(random.key(21), 4 * 300 - special.length).map((v) => 6 * v)], [4, 300]);
+    const dy = tf.tensor2d(random.normal(random.key(22), 4 * 300), [4, 300]);
+    const silu = activationImpl('silu');
+    const { saved } = silu.forward(u);
+    const ref = silu.backward(dy, saved).dataSync();
+    const got = nativeSiluGrad(dy, saved[0], saved[1]).dataSync();
+    for (let i = 0; i < ref.length; i++) assert.ok(Object.is(got[i], ref[i]), `entry ${i}: ${got[i]} vs ${ref[i]}`);
+  });
+  if (blas === undefined) return;
+  const v = new Float32Array(8);
+  assert.throws(() => blas.siluBackward(v, v.subarray(0, 7), v, new Float32Array(8)), /same length/);
+  assert.throws(() => blas.siluBackward(v, v, v, v), /overlaps/);
+});
+
+test('the dense layer runs its three products and the SiLU backward natively (no transposes); a gradient w.r.t. x alone skips dW', async () => {
   const net = mlp(random.key(2), [3, 16, 2]);
   const x = tf.randomUniform([8, 3], -1, 1, 'float32', 7) as tf.Tensor2D;
   const kernels = async (f: () => tf.Tensor) => (await tf.profile(() => tf.tidy(f))).kernels.map((k) => `${k.name}${JSON.stringify(k.inputShapes)}`);
@@ -154,6 +173,7 @@ test('the dense layer runs its three products natively (no transposes); a gradie
   if (native) {
     assert.ok(!full.some((k) => /Transpose|BatchMatMul|_FusedMatMul/.test(k)), full.join('\n'));
     assert.ok(full.some((k) => k.startsWith('TransportlabNativeSumRows[[8,16]]')), full.join('\n'));
+    assert.ok(full.some((k) => k.startsWith('TransportlabNativeSiluGrad[[8,16],[8,16],[8,16]]')), full.join('\n'));
     const onlyX = await kernels(() => tf.grad((xx: tf.Tensor) => tf.sum(net.apply(xx as tf.Tensor2D)))(x));
     // forward [8,3]·[3,16], [8,16]·[16,2]; backward du·Wᵀ twice; no xᵀ du
     assert.deepEqual(onlyX.filter((k) => k.startsWith('TransportlabNativeMatMul')).length, 4, onlyX.join('\n'));

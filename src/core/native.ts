@@ -51,6 +51,11 @@ export interface NativeBlas {
   fillRows(v: Float32Array, C: Float32Array): void;
   /** out[j] = Σ_i A[i, j] (A row-major with `cols` columns), summed in order in double precision. */
   sumRows(A: Float32Array, cols: number, out: Float32Array): void;
+  /**
+   * du = dy ⊙ (s + (h − h ⊙ s)), the SiLU backward pass from s = σ(u) and h = u σ(u), each
+   * operation rounded to float32 in that order (bit-identical to the four tensor ops).
+   */
+  siluBackward(dy: Float32Array, s: Float32Array, h: Float32Array, du: Float32Array): void;
   /** The OpenBLAS kernel family in use (e.g. `Cooperlake`, `SkylakeX`, `Haswell`). */
   readonly corename: string;
   /** OpenBLAS's build configuration string. */
@@ -79,7 +84,8 @@ function load(): { addon: Addon; blas: NativeBlas } | null {
   if (!(Number.isInteger(threads) && threads >= 1)) throw new ArgumentError('TRANSPORTLAB_BLAS_THREADS', 'a positive integer', env);
   addon.setThreads(threads);
   const { corename, config } = addon.info();
-  const blas: NativeBlas = { sgemm: addon.sgemm, fillRows: addon.fillRows, sumRows: addon.sumRows, corename, config };
+  const { sgemm, fillRows, sumRows, siluBackward } = addon;
+  const blas: NativeBlas = { sgemm, fillRows, sumRows, siluBackward, corename, config };
   return { addon, blas };
 }
 

@@ -21,7 +21,8 @@
  *
  * With the native BLAS addon (../core/native.ts: OpenBLAS `sgemm` on the wasm heap) the three
  * products run natively with `sgemm`'s transpose flags instead — x W + b, du Wᵀ and xᵀ du, no
- * transposes or repacking — and db as a native column sum; the WebAssembly path above is the
+ * transposes or repacking — db as a native column sum and SiLU's du = dy ⊙ silu′(u) in one
+ * native pass (bit-identical to its four tensor ops); the WebAssembly path above is the
  * fallback when the addon is not built or `TRANSPORTLAB_NATIVE=0`. Measured (same machine,
  * OpenBLAS 0.3.21 "Cooperlake" kernels, one thread, 2026-11-24): W1's step ~154 → ~55 ms of
  * CPU time (its products 3.25 GFLOP in ~37 ms), W3's ~28 → ~16 ms; a 1024³ product runs at
@@ -37,7 +38,7 @@
 import { tf } from '../core/backend.js';
 import { ArgumentError } from '../core/errors.js';
 import { type Activation, activate, activationImpl } from './activations.js';
-import { nativeMatMul, onNativeWasm, onWasm, sumRows, transpose2d } from './wasmKernels.js';
+import { nativeMatMul, nativeSiluGrad, onNativeWasm, onWasm, sumRows, transpose2d } from './wasmKernels.js';
 
 /**
  * The engine entry point behind `tf.customGrad` (public at run time, private in the type
@@ -92,7 +93,10 @@ export function dense(x: tf.Tensor2D, W: tf.Tensor2D, b: tf.Tensor1D, activation
       return h;
     },
     backwardsFunc: (dy, [xs, Ws, ...actSaved]) => {
-      const du = (impl === undefined ? dy : impl.backward(dy, actSaved)) as tf.Tensor2D;
+      let du = dy as tf.Tensor2D;
+      // SiLU keeps [σ(u), u σ(u)]: natively its backward is one pass instead of four (same bits)
+      if (native && activation === 'silu') du = nativeSiluGrad(dy, actSaved[0], actSaved[1]);
+      else if (impl !== undefined) du = impl.backward(dy, actSaved) as tf.Tensor2D;
       if (native) {
         return {
           x: () => nativeMatMul(du, Ws as tf.Tensor2D, false, true),

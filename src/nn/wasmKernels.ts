@@ -14,7 +14,7 @@
  *
  * When the native BLAS addon loads (../core/native.ts), two more kernels run products and
  * column sums natively on the same heap: {@link nativeMatMul} (OpenBLAS `sgemm` with its
- * transpose flags: no transposes or repacking) and {@link sumRows}.
+ * transpose flags: no transposes or repacking), {@link sumRows} and {@link nativeSiluGrad}.
  *
  * @module
  */
@@ -25,6 +25,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 const TRANSPOSE = 'TransportlabTranspose2D';
 const GEMM = 'TransportlabNativeMatMul';
 const SUM_ROWS = 'TransportlabNativeSumRows';
+const SILU_GRAD = 'TransportlabNativeSiluGrad';
 
 /**
  * out[j·rows + i] = x[i·cols + j]: transpose of a row-major [rows, cols] matrix, by 4 × 4
@@ -115,6 +116,19 @@ tf.registerKernel({
   },
 });
 
+tf.registerKernel({
+  kernelName: SILU_GRAD,
+  backendName: 'wasm',
+  kernelFunc: ({ inputs, backend }) => {
+    const be = backend as BackendWasm;
+    const { dy, s, h } = inputs as { dy: tf.TensorInfo; s: tf.TensorInfo; h: tf.TensorInfo };
+    const out = be.makeOutput(dy.shape, 'float32');
+    const view = (t: tf.TensorInfo) => be.typedArrayFromHeap(t) as Float32Array;
+    blas().siluBackward(view(dy), view(s), view(h), view(out));
+    return out;
+  },
+});
+
 /** Whether the fast kernels of this module run on the current backend. */
 export function onWasm(): boolean {
   return tf.getBackend() === 'wasm';
@@ -171,4 +185,13 @@ export function nativeMatMul(a: tf.Tensor2D, b: tf.Tensor2D, transposeA: boolean
 /** 1ᵀ x: the column sums of a float32 matrix [rows, cols] → [cols], natively. Only where {@link onNativeWasm}. Not differentiable. */
 export function sumRows(x: tf.Tensor2D): tf.Tensor1D {
   return tf.engine().runKernel(SUM_ROWS, { x }) as tf.Tensor1D;
+}
+
+/**
+ * dy ⊙ silu′(u) = dy ⊙ (s + (h − h ⊙ s)) from s = σ(u) and h = u σ(u) (the tensors silu's
+ * forward pass in ./activations.ts keeps), in one native pass, bit-identical to those four
+ * elementwise ops. Only where {@link onNativeWasm}; same shapes. Not differentiable.
+ */
+export function nativeSiluGrad(dy: tf.Tensor, s: tf.Tensor, h: tf.Tensor): tf.Tensor2D {
+  return tf.engine().runKernel(SILU_GRAD, { dy, s, h }) as tf.Tensor2D;
 }
