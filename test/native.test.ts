@@ -232,6 +232,21 @@ test('training with the native dense layer keeps tf.memory().numTensors flat', (
   net.dispose();
 });
 
+test('environment: TRANSPORTLAB_NATIVE=0 disables the addon; TRANSPORTLAB_BLAS_THREADS sets the threads and rejects non-integers with ArgumentError', () => {
+  if (blas === undefined) return;
+  const probe = (env: Record<string, string>) =>
+    spawnSync(process.execPath, ['--import', 'tsx', '-e', "import('./src/core/native.ts').then((m) => console.log(m.nativeBlas() === undefined ? 'none' : m.nativeBlasThreads()))"], {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+      env: { ...process.env, TRANSPORTLAB_NATIVE: '', TRANSPORTLAB_BLAS_THREADS: '', ...env },
+      encoding: 'utf8',
+    });
+  assert.equal(probe({ TRANSPORTLAB_NATIVE: '0' }).stdout.trim(), 'none');
+  assert.equal(probe({ TRANSPORTLAB_BLAS_THREADS: '2' }).stdout.trim(), '2');
+  const bad = probe({ TRANSPORTLAB_BLAS_THREADS: 'two' });
+  assert.notEqual(bad.status, 0);
+  assert.match(bad.stderr, /ArgumentError: TRANSPORTLAB_BLAS_THREADS: expected a positive integer, got "two"/);
+});
+
 test('the build script never fails: without a compiler it prints one notice and exits 0', () => {
   const script = fileURLToPath(new URL('../scripts/build-native.mjs', import.meta.url));
   const r = spawnSync(process.execPath, [script], { env: { ...process.env, CC: '/nonexistent/cc', TRANSPORTLAB_NATIVE: '' }, encoding: 'utf8' });

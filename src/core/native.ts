@@ -6,8 +6,8 @@
  * roofline (~190 GFLOP/s with AVX-512 kernels, one thread), which dense-layer training needs.
  *
  * The addon is loaded once, on first use. It is optional: when it was not built (no compiler,
- * headers or OpenBLAS at install time) or does not load, {@link nativeBlas} returns undefined
- * and callers keep their WebAssembly path.
+ * headers or OpenBLAS at install time), does not load, or is a stale build lacking a function,
+ * {@link nativeBlas} returns undefined and callers keep their WebAssembly path.
  *
  * Environment:
  * - `TRANSPORTLAB_NATIVE=0` disables the addon.
@@ -67,6 +67,7 @@ interface Addon extends Omit<NativeBlas, 'corename' | 'config'> {
   info(): { corename: string; config: string; threads: number };
 }
 
+const FUNCTIONS = ['sgemm', 'fillRows', 'sumRows', 'siluBackward', 'setThreads', 'info'] as const;
 const ADDON = fileURLToPath(new URL('../../build/native/transportlab_blas.node', import.meta.url));
 
 let loaded: { addon: Addon; blas: NativeBlas } | null | undefined;
@@ -79,6 +80,8 @@ function load(): { addon: Addon; blas: NativeBlas } | null {
   } catch {
     return null; // not built, or built for another platform/Node: the WebAssembly path is used
   }
+  // a build from an older native/blas.c lacks functions: ignore it rather than fail later
+  if (FUNCTIONS.some((f) => typeof addon[f] !== 'function')) return null;
   const env = process.env.TRANSPORTLAB_BLAS_THREADS;
   const threads = env === undefined || env === '' ? 1 : Number(env);
   if (!(Number.isInteger(threads) && threads >= 1)) throw new ArgumentError('TRANSPORTLAB_BLAS_THREADS', 'a positive integer', env);
