@@ -1,5 +1,5 @@
 /**
- * Gaussian targets: N(μ, Σ) with a full covariance, and the ill-conditioned Gaussian used to
+ * Gaussian targets: N(μ, Σ) with a full or diagonal covariance, and the ill-conditioned Gaussian used to
  * stress step-size and mass-matrix adaptation (eigenvalues of Σ log-spaced between 1 and a
  * condition number, in a random rotated basis).
  *
@@ -23,17 +23,24 @@ export interface GaussianOptions {
   mean?: ArrayLike<number>;
   /** The covariance Σ, symmetric positive definite: d rows of d values, or d² values row-major (default I). */
   cov?: ArrayLike<ArrayLike<number>> | ArrayLike<number>;
+  /** Instead of `cov`: the standard deviations σ > 0 of a diagonal Σ = diag(σ²), one number for every coordinate or [d] values. */
+  scale?: number | ArrayLike<number>;
 }
+
+/** A target with an exact sampler and its exact log Z. */
+export type ExactTarget = Target & Required<Pick<Target, 'sample' | 'logZ'>>;
 
 /**
  * The Gaussian N(μ, Σ) as an unnormalised target with its exact log Z and an exact sampler
- * x = μ + L z (L the Cholesky factor of Σ, z ~ N(0, I)).
+ * x = μ + L z (L the Cholesky factor of Σ, z ~ N(0, I)); with a diagonal Σ = diag(σ²)
+ * (`scale`, or neither `scale` nor `cov`: Σ = I) it works coordinate by coordinate, O(d) per point.
  */
-export function gaussian(opts: GaussianOptions): Target {
+export function gaussian(opts: GaussianOptions): ExactTarget {
   const d = opts.dim;
   checkPositiveInt('dim', d);
   const mean = vectorOption('mean', opts.mean, d);
-  if (opts.cov === undefined) return standardForm('gaussian', d, mean);
+  if (opts.cov === undefined) return diagonalForm('gaussian', d, mean, scaleOption(opts.scale ?? 1, d));
+  if (opts.scale !== undefined) throw new ArgumentError('scale', 'either scale or cov, not both', opts.scale);
   const cov = flatCov(opts.cov, d);
   const l = cholesky('cov', cov, d);
   let logDet = 0;
@@ -57,7 +64,7 @@ export interface IllConditionedOptions {
  * test of preconditioning and step-size adaptation (e.g. Hoffman & Gelman, "The No-U-Turn
  * Sampler", JMLR 2014, §4; Neal, "MCMC using Hamiltonian dynamics", 2011, §5.4).
  */
-export function illConditionedGaussian(opts: IllConditionedOptions): Target {
+export function illConditionedGaussian(opts: IllConditionedOptions): ExactTarget {
   const d = opts.dim;
   checkPositiveInt('dim', d);
   checkPositive('condition', opts.condition);
@@ -101,33 +108,48 @@ function flatCov(cov: ArrayLike<ArrayLike<number>> | ArrayLike<number>, d: numbe
   return out;
 }
 
-/** N(μ, I). */
-function standardForm(name: string, d: number, mean: Float64Array): Target {
+/** The standard deviations σ > 0: one number for every coordinate or d values. */
+function scaleOption(scale: number | ArrayLike<number>, d: number): Float64Array {
+  const sigma = typeof scale === 'number' ? new Float64Array(d).fill(scale) : Float64Array.from(scale);
+  if (sigma.length !== d) throw new ArgumentError('scale', `a number or ${d} values (as mean)`, `${sigma.length} values`);
+  sigma.forEach((s, j) => checkPositive(`scale[${j}]`, s));
+  return sigma;
+}
+
+/**
+ * N(μ, diag(σ²)): log π(x) = −½ Σ_j z_j², z_j = (x_j − μ_j)/σ_j, ∇ log π(x) = −z/σ,
+ * log Z = (d/2) log 2π + Σ_j log σ_j, exact draws μ + σ z.
+ */
+function diagonalForm(name: string, d: number, mean: Float64Array, sigma: Float64Array): ExactTarget {
   const mean32 = Float32Array.from(mean);
+  const invSigma32 = Float32Array.from(sigma, (s) => 1 / s);
+  let logZ = gaussianLogZ(d);
+  for (const s of sigma) logZ += Math.log(s); // + ½ log det Σ
   return {
     name,
     dim: d,
-    logZ: gaussianLogZ(d),
-    logDensity: (x) => tf.tidy(() => tf.sum(tf.square(tf.sub(x, tf.tensor1d(mean32))), 1).mul(-0.5)),
+    logZ,
+    logDensity: (x) => tf.tidy(() => tf.mul(-0.5, tf.sum(tf.square(tf.mul(tf.sub(x, tf.tensor1d(mean32)), tf.tensor1d(invSigma32))), 1))) as tf.Tensor1D,
     ...fusedPaths(d, (x, o, grad) => {
       let s = 0;
       for (let j = 0; j < d; j++) {
-        const r = x[o + j] - mean[j];
-        s += r * r;
-        if (grad) grad[o + j] = -r;
+        const z = (x[o + j] - mean[j]) / sigma[j];
+        s += z * z;
+        if (grad) grad[o + j] = -z / sigma[j];
       }
       return -0.5 * s;
     }),
     sample(k, n) {
+      checkPositiveInt('n', n);
       const z = normal(k, n * d);
-      for (let i = 0; i < n * d; i++) z[i] += mean[i % d];
+      for (let i = 0; i < n * d; i++) z[i] = mean[i % d] + sigma[i % d] * z[i];
       return z;
     },
   };
 }
 
 /** N(μ, Σ) from its precision P = Σ⁻¹, a square root S (Σ = S Sᵀ) and log det Σ. */
-function factorForm(name: string, d: number, mean: Float64Array, precision: Float64Array, sqrtCov: Float64Array, logDetCov: number): Target {
+function factorForm(name: string, d: number, mean: Float64Array, precision: Float64Array, sqrtCov: Float64Array, logDetCov: number): ExactTarget {
   const mean32 = Float32Array.from(mean);
   const prec32 = Float32Array.from(precision);
   const r = new Float64Array(d);

@@ -4,7 +4,7 @@
  * @module
  */
 export * from './target.js';
-export { gaussian, illConditionedGaussian, type GaussianOptions, type IllConditionedOptions } from './gaussian.js';
+export { gaussian, illConditionedGaussian, type ExactTarget, type GaussianOptions, type IllConditionedOptions } from './gaussian.js';
 export { funnel, type FunnelOptions } from './funnel.js';
 export { studentTMixture, type StudentTMixtureOptions } from './studentt.js';
 export { banana, type BananaOptions } from './banana.js';
