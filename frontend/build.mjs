@@ -1,5 +1,6 @@
 // Builds the transportlab front-end bundles with esbuild (a few seconds):
 //   frontend/dist/app.{js,css}  the notebook page (services + rendermime + html-manager + views)
+//   frontend/dist/embed.{js,css} widgets of exported HTML, rendered offline from the saved state
 //   widgets/dist/index.js       the widget views as an ES module (@jupyter-widgets/base external)
 //   widgets/dist/amd/index.js   the same as an AMD module for html-manager / VS Code / nbconvert
 // Usage: node frontend/build.mjs [--dev]
@@ -38,6 +39,16 @@ await build({
   outfile: join(here, 'dist', 'app.js'),
   format: 'iife',
   banner: { js: "var __webpack_public_path__ = '';" },
+});
+
+// The offline widget renderer inlined into exported HTML (`transportlab export`).
+await build({
+  ...common,
+  entryPoints: [join(here, 'src', 'embed.ts')],
+  outfile: join(here, 'dist', 'embed.js'),
+  format: 'iife',
+  banner: { js: "var __webpack_public_path__ = '';" },
+  loader: { ...common.loader, '.woff': 'dataurl', '.woff2': 'dataurl', '.ttf': 'dataurl', '.eot': 'dataurl' },
 });
 
 // The views as an ES module for hosts that provide @jupyter-widgets/base.

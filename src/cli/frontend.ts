@@ -1,5 +1,8 @@
 /**
- * `transportlab lab`: the bundled notebook front-end. Installs the `transportlab` kernelspec into
+ * `transportlab lab`: the bundled notebook front-end; `transportlab export`: self-contained HTML
+ * of a notebook (see {@link exportHtml}).
+ *
+ * `lab`: the bundled notebook front-end. Installs the `transportlab` kernelspec into
  * `build/jupyter`, starts Debian's jupyter_server (`/usr/bin/python3 -m jupyter_server`, token auth)
  * on 127.0.0.1 with the `transportlab_frontend` server extension (frontend/server) serving the page
  * built by `frontend/build.mjs`, and prints the URL with the token. Stops the server on Ctrl+C.
@@ -8,9 +11,10 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, statSync, utimesSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { delimiter, join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ArgumentError } from '../core/errors.js';
 import { installKernelspec } from '../kernel/kernelspec.js';
@@ -44,6 +48,22 @@ export interface RunningFrontend {
   process: ChildProcess;
   /** Stops the server (and its kernels); resolves when it exited. */
   stop(): Promise<void>;
+}
+
+/**
+ * The environment of the Jupyter processes: the transportlab kernelspec installed into
+ * `build/jupyter` and found through JUPYTER_PATH, the server extension on PYTHONPATH, no user config.
+ */
+function jupyterEnv(): NodeJS.ProcessEnv {
+  const prefix = join(PACKAGE_ROOT, 'build', 'jupyter');
+  installKernelspec({ prefix });
+  return {
+    ...process.env,
+    JUPYTER_PATH: [join(prefix, 'share', 'jupyter'), process.env.JUPYTER_PATH].filter(Boolean).join(delimiter),
+    PYTHONPATH: [join(FRONTEND, 'server'), process.env.PYTHONPATH].filter(Boolean).join(delimiter),
+    JUPYTER_NO_CONFIG: '1',
+    PYTHONDONTWRITEBYTECODE: '1',
+  };
 }
 
 /** A free TCP port on 127.0.0.1 (`preferred` if it is free). */
@@ -109,21 +129,13 @@ export async function startFrontend(opts: FrontendOptions): Promise<RunningFront
   const port = await freePort(opts.port ?? 0);
   const token = opts.token ?? randomBytes(24).toString('hex');
   ensureBundle();
-  const prefix = join(PACKAGE_ROOT, 'build', 'jupyter');
-  installKernelspec({ prefix });
   const args = [
     '-m', 'jupyter_server', '--ServerApp.ip=127.0.0.1', `--ServerApp.port=${port}`, '--ServerApp.port_retries=0', `--ServerApp.token=${token}`,
     '--ServerApp.open_browser=False', `--ServerApp.root_dir=${dir}`, '--ServerApp.jpserver_extensions', 'transportlab_frontend=True',
     '--ServerApp.default_url=/transportlab/tree/', '--MappingKernelManager.default_kernel_name=transportlab',
   ];
   if (process.getuid?.() === 0) args.push('--ServerApp.allow_root=True');
-  const env = {
-    ...process.env,
-    JUPYTER_PATH: [join(prefix, 'share', 'jupyter'), process.env.JUPYTER_PATH].filter(Boolean).join(delimiter),
-    PYTHONPATH: [join(FRONTEND, 'server'), process.env.PYTHONPATH].filter(Boolean).join(delimiter),
-    JUPYTER_NO_CONFIG: '1',
-    PYTHONDONTWRITEBYTECODE: '1',
-  };
+  const env = jupyterEnv();
   const child = spawn(PYTHON, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const log = opts.log ?? ((s: string) => process.stderr.write(s));
@@ -152,7 +164,51 @@ export async function startFrontend(opts: FrontendOptions): Promise<RunningFront
   };
 }
 
-/** Registers `lab` on the program: the bundled notebook front-end. */
+/** Options of {@link exportHtml}. */
+export interface ExportOptions {
+  /** Run the notebook first (nbconvert's ExecutePreprocessor on the transportlab kernel; widget state kept). */
+  execute?: boolean;
+  /** The HTML file to write (default: the notebook's name with `.html`). */
+  output?: string;
+  /** Cell timeout in seconds when executing (default 600). */
+  timeout?: number;
+}
+
+/**
+ * Exports a notebook to one self-contained HTML file: nbconvert's `lab` HTML (after executing the
+ * notebook when asked), with the CDN widget loader disabled and the offline widget renderer
+ * (frontend/dist/embed.{js,css}) inlined, so the widgets are drawn from the saved widget state
+ * without a network; outputs without a widget show their static plotly/HTML bundle. Returns the
+ * path written.
+ */
+export function exportHtml(notebook: string, opts: ExportOptions = {}): string {
+  const input = resolve(notebook);
+  if (!existsSync(input) || !input.endsWith('.ipynb')) throw new ArgumentError('notebook', 'an existing .ipynb file', notebook);
+  const timeout = opts.timeout ?? 600;
+  if (!(Number.isInteger(timeout) && timeout > 0)) throw new ArgumentError('--timeout', 'a positive number of seconds', opts.timeout);
+  const output = resolve(opts.output ?? input.replace(/\.ipynb$/, '.html'));
+  ensureBundle();
+  const work = mkdtempSync(join(tmpdir(), 'transportlab-export-'));
+  try {
+    const empty = 'data:text/javascript,';
+    const args = [
+      '-m', 'nbconvert', '--to', 'html', ...(opts.execute ? ['--execute', `--ExecutePreprocessor.timeout=${timeout}`] : []),
+      `--HTMLExporter.widget_renderer_url=${empty}`, `--HTMLExporter.require_js_url=${empty}`, '--output-dir', work, '--output', 'export', input,
+    ];
+    const r = spawnSync(PYTHON, args, { env: jupyterEnv(), cwd: dirname(input), encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`nbconvert failed (${PYTHON} -m nbconvert):\n${r.stderr ?? r.error?.message}`);
+    const inline = (file: string) => readFileSync(join(FRONTEND, 'dist', file), 'utf8').replace(/<\/(script|style)/gi, '<\\/$1');
+    const html = readFileSync(join(work, 'export.html'), 'utf8');
+    const at = html.lastIndexOf('</body>');
+    const embed = `<style>${inline('embed.css')}</style>\n<script>${inline('embed.js')}</script>\n`;
+    writeFileSync(output, at < 0 ? html + embed : html.slice(0, at) + embed + html.slice(at));
+    return output;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Registers `lab` (the bundled notebook front-end) and `export` (self-contained HTML) on the program. */
 export function registerFrontend(program: Command): void {
   program
     .command('lab')
@@ -168,5 +224,15 @@ export function registerFrontend(program: Command): void {
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       await new Promise<void>((ok) => server.process.once('exit', () => ok()));
+    });
+  program
+    .command('export')
+    .description('export a notebook to self-contained HTML (plots and widgets drawn offline)')
+    .argument('<notebook>', 'the .ipynb file')
+    .option('--execute', 'run the notebook on the transportlab kernel first')
+    .option('-o, --output <file>', 'the HTML file (default: next to the notebook)')
+    .option('--timeout <seconds>', 'cell timeout when executing', '600')
+    .action((notebook: string, o: { execute?: boolean; output?: string; timeout: string }) => {
+      process.stdout.write(`${exportHtml(notebook, { execute: o.execute, output: o.output, timeout: Number(o.timeout) })}\n`);
     });
 }
