@@ -17,7 +17,7 @@ import { readFileSync } from 'node:fs';
 import { tf } from '../core/backend.js';
 import { ArgumentError, checkNonNegativeInt, checkPositive } from '../core/errors.js';
 import { Stream, type Key } from '../core/random.js';
-import { logWeightsOption } from './fused.js';
+import { fusedPaths, logWeightsOption } from './fused.js';
 import type { Target } from './target.js';
 import { Code, Constants, emitExp, EXP_CONSTANTS, instantiate, simdSupported, SIMD, V128, I32 } from './wasm-simd.js';
 
@@ -85,57 +85,43 @@ export function gaussianMixture(opts: GaussianMixtureOptions): Target {
   const b = new Float64Array(K);
   const acc = new Float64Array(d);
 
-  /** Fills b[k] = b_k(x_i) for row i and returns max_k b_k. */
-  function logits(x: Float32Array, i: number): number {
-    const xo = i * d;
+  /** Fills b[k] = b_k(x) for the point at x[o .. o + d) and returns max_k b_k. */
+  function logits(x: Float32Array, o: number): number {
     let m = -Infinity;
     for (let k = 0, ko = 0; k < K; k++, ko += d) {
       let v = bias[k];
-      for (let j = 0; j < d; j++) v += x[xo + j] * slope[ko + j];
+      for (let j = 0; j < d; j++) v += x[o + j] * slope[ko + j];
       b[k] = v;
       if (v > m) m = v;
     }
     return m;
   }
 
-  /** log p(x_i) from the logits' maximum m and the sum of exp(b_k − m). */
-  function finish(x: Float32Array, i: number, m: number, sum: number): number {
+  /**
+   * log p of the point at x[o .. o + d) by log-sum-exp over the modes within SKIP_BELOW_MAX of
+   * the largest logit; with `grad`, also ∇ log p = (Σ_k r_k μ_k − x)/s² (r_k the responsibilities).
+   */
+  function row(x: Float32Array, o: number, grad: Float32Array | null): number {
+    const m = logits(x, o);
+    const cut = m - SKIP_BELOW_MAX;
+    let sum = 0;
+    if (grad) acc.fill(0);
+    for (let k = 0; k < K; k++) {
+      if (b[k] < cut) continue;
+      const e = Math.exp(b[k] - m);
+      sum += e;
+      if (grad) for (let j = 0, ko = k * d; j < d; j++) acc[j] += e * mu[ko + j];
+    }
     let q = 0;
-    for (let j = 0, xo = i * d; j < d; j++) q += x[xo + j] * x[xo + j];
+    for (let j = 0; j < d; j++) q += x[o + j] * x[o + j];
+    if (grad) for (let j = 0; j < d; j++) grad[o + j] = (acc[j] / sum - x[o + j]) / s2;
     return m + Math.log(sum) - q * half + norm;
   }
 
   const simd = d === 2 && simdSupported ? mixture2dKernel(mu, logW, scale) : undefined;
-
-  function logDensityAndGrad(x: Float32Array, n: number, logp: Float32Array, grad: Float32Array): void {
-    if (simd) return simd(x, n, logp, grad);
-    for (let i = 0; i < n; i++) {
-      const m = logits(x, i);
-      const cut = m - SKIP_BELOW_MAX;
-      let sum = 0;
-      acc.fill(0);
-      for (let k = 0; k < K; k++) {
-        if (b[k] < cut) continue;
-        const e = Math.exp(b[k] - m);
-        sum += e;
-        for (let j = 0, ko = k * d; j < d; j++) acc[j] += e * mu[ko + j];
-      }
-      logp[i] = finish(x, i, m, sum);
-      const xo = i * d;
-      for (let j = 0; j < d; j++) grad[xo + j] = (acc[j] / sum - x[xo + j]) / s2;
-    }
-  }
-
-  function logDensityHost(x: Float32Array, n: number, logp: Float32Array): void {
-    if (simd) return simd(x, n, logp, null);
-    for (let i = 0; i < n; i++) {
-      const m = logits(x, i);
-      const cut = m - SKIP_BELOW_MAX;
-      let sum = 0;
-      for (let k = 0; k < K; k++) if (b[k] >= cut) sum += Math.exp(b[k] - m);
-      logp[i] = finish(x, i, m, sum);
-    }
-  }
+  const fused = fusedPaths(d, row);
+  const logDensityAndGrad: Target['logDensityAndGrad'] = simd ? (x, n, logp, grad) => simd(x, n, logp, grad) : fused.logDensityAndGrad;
+  const logDensityHost: Target['logDensityHost'] = simd ? (x, n, logp) => simd(x, n, logp, null) : fused.logDensityHost;
 
   function logDensity(x: tf.Tensor2D): tf.Tensor1D {
     return tf.tidy(() => {
