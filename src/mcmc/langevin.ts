@@ -26,14 +26,15 @@ export function langevinProposal(
   C: Float32Array | undefined,
 ): void {
   const s2e = Math.sqrt(2 * eps);
+  noise.fillNormal(y, 0, n * d); // ξ first, in row-major order, then y = x + ε C g + √(2ε) C^{1/2} ξ in place
   if (!C) {
-    for (let i = 0; i < n * d; i++) y[i] = x[i] + eps * gx[i] + s2e * noise.normal();
+    for (let i = 0; i < n * d; i++) y[i] = x[i] + eps * gx[i] + s2e * y[i];
     return;
   }
   for (let r = 0, i = 0; r < n; r++) {
     for (let j = 0; j < d; j++, i++) {
       const c = C[j];
-      y[i] = x[i] + eps * c * gx[i] + s2e * Math.sqrt(c) * noise.normal();
+      y[i] = x[i] + eps * c * gx[i] + s2e * Math.sqrt(c) * y[i];
     }
   }
 }

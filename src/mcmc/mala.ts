@@ -46,19 +46,29 @@ export function mala(target: Target): Kernel {
         info.divergent[r] = 0;
         continue;
       }
+      // A non-finite log π(y) or ∇log π(y) makes log α non-finite (the squares below cannot
+      // cancel an infinity), so one finiteness check of log α flags every divergent proposal.
       let fwd = 0;
       let bwd = 0;
-      let finite = Number.isFinite(ly[r]);
-      for (let j = 0, i = r * d; j < d; j++, i++) {
-        const c = C ? C[j] : 1;
-        const a = y[i] - x[i] - eps * c * gx[i];
-        const b = x[i] - y[i] - eps * c * gy[i];
-        fwd += (a * a) / c;
-        bwd += (b * b) / c;
-        if (!Number.isFinite(gy[i])) finite = false;
+      const i0 = r * d;
+      if (C) {
+        for (let j = 0, i = i0; j < d; j++, i++) {
+          const c = C[j];
+          const a = y[i] - x[i] - eps * c * gx[i];
+          const b = x[i] - y[i] - eps * c * gy[i];
+          fwd += (a * a) / c;
+          bwd += (b * b) / c;
+        }
+      } else {
+        for (let i = i0, end = i0 + d; i < end; i++) {
+          const a = y[i] - x[i] - eps * gx[i];
+          const b = x[i] - y[i] - eps * gy[i];
+          fwd += a * a;
+          bwd += b * b;
+        }
       }
       const logAlpha = ly[r] - lx[r] + (fwd - bwd) / (4 * eps);
-      if (metropolisDecision(info, r, logAlpha, u, finite && Number.isFinite(logAlpha))) acceptRow(state, r, y, ly, gy);
+      if (metropolisDecision(info, r, logAlpha, u, Number.isFinite(logAlpha))) acceptRow(state, r, y, ly, gy);
     }
     return { state, info };
   }
