@@ -4,7 +4,8 @@
  * while `marginals` and `essOverTime` redraw live (the plots' data must change at least twice while
  * the cell runs), moves the t-slider (the kernel must receive the value and answer with a new
  * figure), interrupts a running cell, restarts the kernel and saves the notebook with its outputs
- * and widget state. A screenshot is saved under artifacts/.
+ * and widget state, reopens it with the widgets drawn from the saved state, and toggles the loss
+ * curve's log scale through the kernel. A screenshot is saved under artifacts/
  *
  * Needs: /usr/bin/chromium, /usr/bin/python3 with jupyter_server, the built package (dist/, with
  * the widgets exported from 'transportlab') and the built front-end (frontend/dist).
@@ -38,6 +39,11 @@ const path = await timeSlider({ dims: [0, 1], at: (t) => ({ data: x1.map((v, i) 
 const RECEIVED = 'console.log(JSON.stringify(path.received));';
 const LONG = 'for (let i = 0; ; i++) await new Promise((r) => setTimeout(r, 5));';
 
+const LOSS = `import { lossCurve } from 'transportlab';
+const lc = lossCurve({ names: ['loss'] });
+for (let i = 1; i <= 200; i++) lc.update({ phase: 'training', step: i, total: 200, metrics: { loss: Math.exp(-i / 20) } });
+lc.end('training', 'done');`;
+
 let server: RunningFrontend;
 let browser: Browser;
 let dir: string;
@@ -45,7 +51,7 @@ let dir: string;
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tl-e2e-'));
   mkdirSync(join(dir, 'sub'));
-  writeNotebook(dir, 'live.ipynb', [SAMPLE, SLIDER, RECEIVED, LONG, '1 + 1']);
+  writeNotebook(dir, 'live.ipynb', [SAMPLE, SLIDER, RECEIVED, LONG, '1 + 1', LOSS]);
   server = await startFrontend({ dir, log: () => undefined });
   browser = await launch();
 });
@@ -89,7 +95,7 @@ test('the bundled front-end lists notebooks, runs live widgets on the kernel, mo
   await page.click('text=live.ipynb');
   await page.waitForFunction(() => document.body.dataset.ready === 'true', undefined, { timeout: 60_000 });
   await page.waitForFunction(() => document.getElementById('tl-kernel-status')?.dataset.status === 'idle', undefined, { timeout: 60_000 });
-  assert.equal(await page.locator('.tl-code-cell').count(), 5);
+  assert.equal(await page.locator('.tl-code-cell').count(), 6);
 
   // Record every redraw of the widget plots with whether the cell was still running.
   await page.evaluate(() => {
@@ -177,6 +183,19 @@ test('the bundled front-end lists notebooks, runs live widgets on the kernel, mo
   await runCell(page, 4);
   assert.match(await outputText(page, 4), /^2$/m);
   assert.match(await page.locator('.tl-code-cell').nth(4).locator('.tl-prompt').innerText(), /\[1\]/, 'a fresh kernel counts from 1');
+
+  // The loss curve's log-scale checkbox goes to the kernel, which redraws with a log axis.
+  await runCell(page, 5);
+  const loss = page.locator('.tl-widget[data-view="LossView"]');
+  await loss.locator('.tl-plot .main-svg').first().waitFor();
+  const axisType = () => loss.locator('.tl-plot').evaluate((el: HTMLElement & { layout?: { yaxis?: { type?: string } } }) => el.layout?.yaxis?.type);
+  assert.equal(await axisType(), 'linear');
+  await loss.locator('input.tl-log-toggle').check();
+  await page.waitForFunction(() => {
+    const el = document.querySelector('.tl-widget[data-view="LossView"] .tl-plot') as (HTMLElement & { layout?: { yaxis?: { type?: string } } }) | null;
+    return el?.layout?.yaxis?.type === 'log';
+  }, undefined, { timeout: 30_000 });
+
   await save(page);
   const resaved = JSON.parse(readFileSync(join(dir, 'live.ipynb'), 'utf8'));
   assert.equal([resaved.cells[4].outputs[0].data['text/plain']].flat().join(''), '2');
