@@ -17,6 +17,8 @@ import {
   hutchinsonProbes,
   velocityFromDenoiser,
   scoreFromDenoiser,
+  defineInterpolant,
+  type Coefficient,
   type Interpolant,
   type Field,
   type OdeMethod,
@@ -165,13 +167,13 @@ function gaussianTransport(I: Interpolant, m: number[], s: number) {
   const V = (t: number) => I.alpha(t) ** 2 + I.beta(t) ** 2 * s * s + I.gamma(t) ** 2;
   const dV = (t: number) => 2 * (prod(I.alpha, I.dAlpha, t) + prod(I.beta, I.dBeta, t) * s * s + prod(I.gamma, I.dGamma, t));
   const mt = tf.tensor2d(m, [1, m.length]);
-  const affine = (t: number, x: tf.Tensor2D, slope: number, shift: number) =>
+  const affine = (x: tf.Tensor2D, slope: number, shift: number) =>
     tf.tidy(() => tf.add(tf.mul(x, slope), tf.mul(mt, shift)) as tf.Tensor2D);
   const drift: Field = (t, x) => {
     const c = dV(t) / (2 * V(t));
-    return affine(t, x, c, I.dBeta(t) - c * I.beta(t));
+    return affine(x, c, I.dBeta(t) - c * I.beta(t));
   };
-  const score: Field = (t, x) => affine(t, x, -1 / V(t), I.beta(t) / V(t));
+  const score: Field = (t, x) => affine(x, -1 / V(t), I.beta(t) / V(t));
   return { V, drift, score, dispose: () => mt.dispose() };
 }
 
@@ -374,6 +376,11 @@ test('bad input throws ArgumentError', async () => {
   assert.throws(() => I.velocityTarget(x, x, Number.NaN, x), ArgumentError, 'NaN t');
   assert.throws(() => linear({ gamma: -1 }), ArgumentError, 'negative gamma');
   assert.throws(() => oneSided('cosine' as never), ArgumentError, 'unknown schedule');
+  const coef: Coefficient = (A, t) => A.mul(2, t);
+  assert.throws(() => defineInterpolant({ name: 'x', kind: 'two-sided', alpha: coef, dAlpha: coef, beta: coef, dBeta: 3 as never }), ArgumentError, 'a non-function coefficient');
+  assert.throws(() => defineInterpolant({ name: 'x', kind: 'one-sided', alpha: coef, dAlpha: coef, beta: coef, dBeta: coef, gamma: coef, dGamma: coef }), ArgumentError, 'noise on a one-sided interpolant');
+  assert.throws(() => defineInterpolant({ name: 'x', kind: 'mirror', alpha: coef, dAlpha: coef, beta: coef, dBeta: coef }), ArgumentError, 'a mirror without noise');
+  assert.throws(() => defineInterpolant({ name: 'x', kind: 'two-sided', alpha: coef, dAlpha: coef, beta: coef, dBeta: coef, gamma: coef }), ArgumentError, 'gamma without dGamma');
   await assert.rejects(solveOde(f, x, { steps: 0 }), ArgumentError);
   await assert.rejects(solveOde(f, x, { steps: 2.5 }), ArgumentError);
   await assert.rejects(solveOde(f, x, { method: 'rk45' as OdeMethod }), ArgumentError);

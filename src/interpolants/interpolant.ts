@@ -101,6 +101,9 @@ const zero: Coefficient = (A, t) => A.fill(t, 0);
 export function defineInterpolant(spec: InterpolantSpec): Interpolant {
   const { name, kind } = spec;
   if (!['two-sided', 'one-sided', 'mirror'].includes(kind)) throw new ArgumentError('kind', "'two-sided', 'one-sided' or 'mirror'", kind);
+  for (const c of ['alpha', 'dAlpha', 'beta', 'dBeta'] as const) {
+    if (typeof spec[c] !== 'function') throw new ArgumentError(c, 'a coefficient function (A, t) => value', spec[c]);
+  }
   const stochastic = spec.gamma !== undefined;
   if (stochastic !== (spec.dGamma !== undefined)) throw new ArgumentError('dGamma', 'given exactly when gamma is given');
   if (kind === 'one-sided' && stochastic) throw new ArgumentError('gamma', 'omitted for a one-sided interpolant (x0 is the noise)');
