@@ -5,7 +5,7 @@
  * the cell runs), moves the t-slider (the kernel must receive the value and answer with a new
  * figure), interrupts a running cell, restarts the kernel and saves the notebook with its outputs
  * and widget state, reopens it with the widgets drawn from the saved state, and toggles the loss
- * curve's log scale through the kernel. A screenshot is saved under artifacts/
+ * curve's log scale through the kernel. A screenshot is saved under artifacts/.
  *
  * Needs: /usr/bin/chromium, /usr/bin/python3 with jupyter_server, the built package (dist/, with
  * the widgets exported from 'transportlab') and the built front-end (frontend/dist).

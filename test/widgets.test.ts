@@ -343,6 +343,8 @@ test('bad widget arguments are ArgumentErrors naming the argument', () => {
   assert.throws(() => marginals({ dims: [0, 5], display: false }).update({ phase: 's', step: 1, total: 1, metrics: {}, samples: normals(1, 2, 2) }), /dims/);
   assert.throws(() => marginals({ data: new Float32Array([1, NaN]), n: 1, d: 2 } as Samples), ArgumentError);
   assert.throws(() => essOverTime({ points: -1 }), /points/);
+  assert.throws(() => essOverTime({ budget: 0 }), /budget/);
+  assert.throws(() => essOverTime({ dims: [3] }).update({ phase: 's', step: 1, total: 1, metrics: {}, samples: normals(1, 2, 2) }), /dims/);
   assert.throws(() => new WidgetModel('', 'V', {}), /modelName/);
   return assert.rejects(timeSlider({ t: 3 }), /t: expected/);
 });
