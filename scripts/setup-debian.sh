@@ -5,7 +5,8 @@
 #   bash scripts/setup-debian.sh --bench    # also python3-torch, for `npm run bench`
 set -euo pipefail
 packages=(jupyter-core jupyter-notebook jupyter-nbconvert python3-nbclient python3-jupyter-client
-  python3-jupyter-server python3-jupyterlab-server python3-jupyter-kernel-test python3-ipykernel)
+  python3-jupyter-server python3-jupyterlab-server python3-jupyter-kernel-test python3-ipykernel
+  libopenblas-dev)
 [ "${1:-}" = "--bench" ] && packages+=(python3-torch)
 command -v dpkg >/dev/null || { echo "setup-debian: not a Debian system; install Jupyter yourself (see environment.yml)"; exit 0; }
 missing=()

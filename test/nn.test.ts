@@ -77,22 +77,25 @@ test('the fast dense layer matches plain ops: value and gradients w.r.t. x, W, b
   tf.dispose([x, W, b, dy]);
 });
 
-test('the fast path runs on wasm only (blocked transpose kernel, dx as a plain product with Wᵀ); a gradient w.r.t. x alone skips dW', async () => {
+test('the fast path runs on wasm only (native sgemm kernels when the addon loads, else the blocked transpose kernel); a gradient w.r.t. x alone skips dW', async () => {
   const net = mlp(random.key(2), [3, 16, 2]);
   const x = tf.randomUniform([8, 3], -1, 1, 'float32', 7) as tf.Tensor2D;
   const kernels = async (f: () => tf.Tensor) => (await tf.profile(() => tf.tidy(f))).kernels.map((k) => `${k.name}${JSON.stringify(k.inputShapes)}`);
   const full = await kernels(() => tf.addN(Object.values(tf.variableGrads(() => tf.sum(net.apply(x)) as tf.Scalar, net.params).grads).map((g) => tf.sum(g))));
-  const fast = full.some((k) => k.startsWith('TransportlabTranspose2D'));
+  const fast = full.some((k) => k.startsWith('TransportlabTranspose2D') || k.startsWith('TransportlabNativeMatMul'));
   assert.equal(fast, tf.getBackend() === 'wasm', full.join('\n'));
   if (!fast) {
     net.dispose();
     x.dispose();
     return;
   }
+  const native = full.some((k) => k.startsWith('TransportlabNativeMatMul'));
   const onlyX = await kernels(() => tf.grad((xx: tf.Tensor) => tf.sum(net.apply(xx as tf.Tensor2D)))(x));
-  // dW1 = xᵀ du would multiply [3, 8] by [8, 16]; only dx products appear
-  assert.ok(!onlyX.some((k) => k.startsWith('BatchMatMul[[3,8]')), onlyX.join('\n'));
-  assert.ok(onlyX.some((k) => k.startsWith('BatchMatMul[[8,16],[16,3]]')), onlyX.join('\n'));
+  // dW1 = xᵀ du would multiply [3, 8] by [8, 16] (native: xᵀ du from x [8, 3] and du [8, 16]); only dx products appear
+  const dW1 = native ? 'TransportlabNativeMatMul[[8,3],[8,16]]' : 'BatchMatMul[[3,8]';
+  const dx = native ? 'TransportlabNativeMatMul[[8,16],[3,16]]' : 'BatchMatMul[[8,16],[16,3]]';
+  assert.ok(!onlyX.some((k) => k.startsWith(dW1)), onlyX.join('\n'));
+  assert.ok(onlyX.some((k) => k.startsWith(dx)), onlyX.join('\n'));
   x.dispose();
   net.dispose();
 });
