@@ -53,7 +53,7 @@ test('separateBuffers moves typed arrays out of a nested state and putBuffers pu
   assert.ok(state.figure.data[0] instanceof Object && (state.figure.data[0] as { x: unknown }).x === a, 'input untouched');
   assert.deepEqual(Array.from(new Float32Array(buffers[0].buffer, buffers[0].byteOffset, 3)), [1, 2, 3]);
   putBuffers(json, bufferPaths, buffers);
-  const back = json as { figure: { data: [{ x: DataView }, DataView] } };
+  const back = json as unknown as { figure: { data: [{ x: DataView }, DataView] } };
   assert.equal(back.figure.data[0].x.getFloat32(4, true), 2);
   assert.equal(back.figure.data[1].getFloat32(0, true), 4.5);
   assert.throws(() => separateBuffers({ v: NaN }), ArgumentError);
