@@ -22,3 +22,4 @@ export * as nn from './nn/index.js';
 export * as flows from './flows/index.js';
 export * as transport from './transport/index.js';
 export * as interpolants from './interpolants/index.js';
+export * as widgets from './widgets/index.js';
