@@ -2,7 +2,8 @@
  * transportlab: transport-based generative modelling and sampling in TypeScript.
  *
  * The foundation (backend, random keys, loops, MCMC, SMC, diagnostics) is exported flat; the
- * larger areas are namespaces: `targets`, `data`, `nn`, `flows`, `transport`, `interpolants`.
+ * larger areas are namespaces: `targets`, `data`, `nn`, `flows`, `transport`, `interpolants`,
+ * `widgets` (live plots, drawn in a Jupyter front-end through the `transportlab` kernel).
  * @packageDocumentation
  */
 export { tf, ready, backendInfo, BACKENDS, type BackendName } from './core/backend.js';
