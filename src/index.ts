@@ -2,8 +2,9 @@
  * transportlab: transport-based generative modelling and sampling in TypeScript.
  *
  * The foundation (backend, random keys, loops, MCMC, SMC, diagnostics) is exported flat; the
- * larger areas are namespaces: `targets`, `data`, `nn`, `flows`, `transport`, `interpolants`,
- * `widgets` (live plots, drawn in a Jupyter front-end through the `transportlab` kernel).
+ * larger areas are namespaces: `targets`, `data`, `nn`, `flows`, `transport`, `interpolants`. The widgets
+ * (live plots drawn in a Jupyter front-end through the `transportlab` kernel) are flat too, so a
+ * run reads `run(key, kernel, x0, n, { observers: [marginals(), essOverTime()] })`.
  * @packageDocumentation
  */
 export { tf, ready, backendInfo, BACKENDS, type BackendName } from './core/backend.js';
@@ -23,4 +24,4 @@ export * as nn from './nn/index.js';
 export * as flows from './flows/index.js';
 export * as transport from './transport/index.js';
 export * as interpolants from './interpolants/index.js';
-export * as widgets from './widgets/index.js';
+export * from './widgets/index.js';

@@ -9,6 +9,7 @@
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { ArgumentError } from '../core/errors.js';
+import { registerFrontend } from './frontend.js';
 import { registerInfo } from './info.js';
 import { registerJupyter } from './jupyter.js';
 import { registerLogz } from './logz.js';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerSample(program);
   registerLogz(program);
   registerJupyter(program);
+  registerFrontend(program);
   return program;
 }
 
