@@ -10,6 +10,7 @@ import { ArgumentError, checkPositiveInt } from '../core/errors.js';
 import { type Key, split, uniform } from '../core/random.js';
 import { type Activation, checkActivation } from './activations.js';
 import { dense } from './dense.js';
+import { fusedMlp, fusedMlpApplies } from './fusedMlp.js';
 import { uniqueVariableName } from './params.js';
 
 export type { Activation } from './activations.js';
@@ -76,6 +77,7 @@ export function mlp(key: Key, sizes: number[], opts: { activation?: Activation; 
       if (!(x instanceof tf.Tensor) || x.rank !== 2 || x.shape[1] !== sizes[0] || x.dtype !== 'float32') {
         throw new ArgumentError('x', `a float32 tensor of shape [n, ${sizes[0]}]`, x instanceof tf.Tensor ? `${x.dtype} tensor of shape [${x.shape}]` : x);
       }
+      if (fusedMlpApplies(sizes)) return fusedMlp(x, params, activation);
       return tf.tidy(() => {
         let h = x;
         for (let i = 0; i < k; i++) {
