@@ -48,24 +48,33 @@ export function firstOrderOnly(): boolean {
 }
 
 /**
- * Whether {@link fusedMlp} is used for an MLP of these widths now: not disabled by the
- * environment (`TRANSPORTLAB_FUSED_MLP=0`, e.g. to time the per-layer path), wasm or cpu backend, at
- * most first-order gradients, and (without the native addon, where the JavaScript products
- * are slower than XNNPACK's for wide layers) every layer product of at most
- * {@link JS_MAX_LAYER} multiply-adds per row (measured crossover, see the test notes).
+ * Whether {@link fusedMlp} is used for an MLP of these widths on a batch of n rows now: not
+ * disabled by the environment (`TRANSPORTLAB_FUSED_MLP=0`, e.g. to time the per-layer path),
+ * wasm or cpu backend with WebAssembly SIMD, at most first-order gradients, and where it was
+ * measured to win (one gradient step, CPU time, this project's 2-core machine, 2026-11-24):
+ * - with the native addon, every layer of at most 128 · 128 weights (MLP(1, 64, 64, 2) at
+ *   batch 1024: 1.86 → 0.79 ms; MLP(3, 128, 128, 2) at 4096: 7.97 → 7.56 ms; MLP(3, 256, 256,
+ *   256, 2) at 4096, W1's network, only 3% apart, so left to the per-layer path);
+ * - without it (JavaScript products), at most {@link JS_MAX_WORK} multiply-adds in all
+ *   (MLP(1, 8, 8, 2) at batch 1024, 90k: 0.89 → 0.84 ms; MLP(1, 16, 16, 2), 330k: 0.86 →
+ *   2.03 ms; MLP(3, 16, 2) at batch 8: 0.24 → 0.09 ms).
  */
-export function fusedMlpApplies(sizes: readonly number[]): boolean {
+export function fusedMlpApplies(sizes: readonly number[], n: number): boolean {
   if (process.env.TRANSPORTLAB_FUSED_MLP === '0') return false;
   const backend = tf.getBackend();
   if ((backend !== 'wasm' && backend !== 'cpu') || !simdSupported || !firstOrderOnly()) return false;
   let widest = 0;
-  for (let i = 0; i + 1 < sizes.length; i++) widest = Math.max(widest, sizes[i] * sizes[i + 1]);
-  return widest <= (nativeBlas() === undefined ? JS_MAX_LAYER : NATIVE_MAX_LAYER);
+  let work = 0;
+  for (let i = 0; i + 1 < sizes.length; i++) {
+    widest = Math.max(widest, sizes[i] * sizes[i + 1]);
+    work += n * sizes[i] * sizes[i + 1];
+  }
+  return nativeBlas() === undefined ? work <= JS_MAX_WORK : widest <= NATIVE_MAX_LAYER;
 }
 
-/** Largest nIn · nOut of a layer for the JavaScript products (crossover with XNNPACK, measured). */
-const JS_MAX_LAYER = 16 * 16;
-/** Largest nIn · nOut of a layer for the native products (beyond, the per-layer path's vectorised activations win). */
+/** Largest number of multiply-adds of a forward pass for the JavaScript products (measured crossover with XNNPACK). */
+const JS_MAX_WORK = 65536;
+/** Largest nIn · nOut of a layer for the native products. */
 const NATIVE_MAX_LAYER = 128 * 128;
 
 /** Pointwise h = act(u) and d = act′(u) (h may be u: in place), over arrays of equal length. */
@@ -301,10 +310,21 @@ const jsGemm: Gemm = (tA, tB, m, n, k, A, lda, B, ldb, beta, C, ldc) => {
   jsGemmNN(m, n, k, A, lda, Bt, n, C, ldc);
 };
 
-/** The native `sgemm` when the addon is loaded, else {@link jsGemm}. */
+/**
+ * Products of at most this many multiply-adds run in JavaScript even when the native addon is
+ * loaded: below it the cost of a native call dominates (measured: MLP(3, 16, 2) at batch 8,
+ * one gradient step, 0.17 ms of CPU with native products against 0.09 ms in JavaScript).
+ */
+const NATIVE_MIN_WORK = 16384;
+
+/** The native `sgemm` for products above {@link NATIVE_MIN_WORK} when the addon is loaded, else {@link jsGemm}. */
 function gemm(): Gemm {
   const blas = nativeBlas();
-  return blas === undefined ? jsGemm : (tA, tB, m, n, k, A, lda, B, ldb, beta, C, ldc) => blas.sgemm(tA, tB, m, n, k, 1, A, lda, B, ldb, beta, C, ldc);
+  if (blas === undefined) return jsGemm;
+  return (tA, tB, m, n, k, A, lda, B, ldb, beta, C, ldc) => {
+    if (m * n * k <= NATIVE_MIN_WORK) jsGemm(tA, tB, m, n, k, A, lda, B, ldb, beta, C, ldc);
+    else blas.sgemm(tA, tB, m, n, k, 1, A, lda, B, ldb, beta, C, ldc);
+  };
 }
 
 /** 1ᵀ G for G [rows, cols] row-major: a native product with a ones vector, else summed in double precision. */

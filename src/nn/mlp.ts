@@ -77,7 +77,7 @@ export function mlp(key: Key, sizes: number[], opts: { activation?: Activation; 
       if (!(x instanceof tf.Tensor) || x.rank !== 2 || x.shape[1] !== sizes[0] || x.dtype !== 'float32') {
         throw new ArgumentError('x', `a float32 tensor of shape [n, ${sizes[0]}]`, x instanceof tf.Tensor ? `${x.dtype} tensor of shape [${x.shape}]` : x);
       }
-      if (fusedMlpApplies(sizes)) return fusedMlp(x, params, activation);
+      if (fusedMlpApplies(sizes, x.shape[0])) return fusedMlp(x, params, activation);
       return tf.tidy(() => {
         let h = x;
         for (let i = 0; i < k; i++) {
