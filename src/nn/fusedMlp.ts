@@ -4,20 +4,25 @@
  * conditioners at batch 1024: ~3 dense layers and activations forward, twice that backward,
  * each a separate kernel call with its own allocation).
  *
- * Forward, in one pass over Float32Arrays: U_i = H_{i−1} W_i + b_i, H_i = act(U_i) (no
- * activation after the last layer), keeping H_i and D_i = act′(U_i) in host arrays. Backward,
- * in one computation from dY: G_k = dY, and for i = k … 1
+ * Forward, in one pass: U_i = H_{i−1} W_i + b_i, H_i = act(U_i) (no activation after the last
+ * layer), keeping H_i and D_i = act′(U_i). Backward, in one computation from dY (the first
+ * time any input's gradient is requested): G_k = dY, and for i = k … 1
  *
- *     dW_i = H_{i−1}ᵀ G_i,   db_i = 1ᵀ G_i,   G_{i−1} = (G_i W_iᵀ) ⊙ D_{i−1},   dx = G_1 W_1ᵀ,
+ *     dW_i = H_{i−1}ᵀ G_i,   db_i = 1ᵀ G_i,   G_{i−1} = (G_i W_iᵀ) ⊙ D_{i−1},   dx = G_1 W_1ᵀ.
  *
- * dx only when the input needs a gradient. The products run natively through OpenBLAS `sgemm`
- * with its transpose flags (../core/native.ts) when the addon is loaded; otherwise through the
- * register-blocked JavaScript loops below (which only win over the per-layer WebAssembly path
- * for narrow networks: see {@link fusedMlpApplies}). Activations and their derivatives are
- * computed in double precision and rounded to float32.
+ * Where the numbers live: H_i, D_i and G_i in a reused WebAssembly memory (the {@link Arena}:
+ * no allocation per call), where a WebAssembly-SIMD kernel computes SiLU with its derivative in
+ * place and G ⊙ D; the products run natively through OpenBLAS `sgemm` with its transpose
+ * flags (../core/native.ts) on views of that memory when the addon is loaded and a product is
+ * not tiny, otherwise through the register-blocked JavaScript loops below; the other
+ * activations are host loops in double precision rounded to float32. When the fused op wins
+ * over the per-layer path is measured: see {@link fusedMlpApplies}.
  *
  * The backward pass is not itself differentiable: callers use the per-layer path when a
- * gradient of a gradient may be requested ({@link firstOrderOnly}).
+ * gradient of a gradient may be requested ({@link firstOrderOnly}). A forward pass recorded on
+ * a gradient tape keeps its arena buffers until its backward pass runs; when it never does (the
+ * output was not on the differentiated path) they are reclaimed after the tape is garbage
+ * collected (FinalizationRegistry).
  *
  * @module
  */
@@ -94,17 +99,8 @@ function erf(x: number): number {
   return x < 0 ? -y : y;
 }
 
-/** The activations of ./activations.ts with their derivatives, as host loops. */
-const POINTWISE: Record<Activation, Pointwise> = {
-  silu(u, h, d) {
-    for (let j = 0; j < u.length; j++) {
-      const x = u[j];
-      const s = 1 / (1 + Math.exp(-x));
-      const hx = x * s;
-      h[j] = hx;
-      d[j] = s + hx * (1 - s);
-    }
-  },
+/** The activations of ./activations.ts but SiLU (the {@link Arena}'s SIMD kernel) with their derivatives, as host loops. */
+const POINTWISE: Record<Exclude<Activation, 'silu'>, Pointwise> = {
   tanh(u, h, d) {
     for (let j = 0; j < u.length; j++) {
       const t = Math.tanh(u[j]);
@@ -158,7 +154,8 @@ const POINTWISE: Record<Activation, Pointwise> = {
  * are byte offsets; views are taken after the allocations of a pass (growing the memory
  * detaches older views).
  *
- * The kernel `run(op, a, b, c, end)` over byte addresses, 4 values per vector:
+ * The kernel `run(op, a, b, c, end)` over byte addresses, 4 values per vector, 2 vectors per
+ * iteration (independent dependency chains):
  * - op 0, SiLU: with e = exp(−|u|) (Cephes expf of ../targets/wasm-simd.ts, ≈ 1 ulp),
  *   σ = 1/(1 + e) for u ≥ 0 and e/(1 + e) otherwise (no overflow), h = u σ and
  *   d = σ + h (1 − σ) = silu′(u): u at a (up to end), h at b (b = a: in place), d at c;
@@ -167,7 +164,7 @@ const POINTWISE: Record<Activation, Pointwise> = {
 class Arena {
   private readonly kernel: SimdKernel;
   private readonly free = new Map<number, number[]>();
-  /** First unused byte; below it: the kernel's code-free data (none) and handed-out buffers. */
+  /** First unused byte of the memory; below it, buffers handed out (or on the free lists). */
   private top = 0;
 
   constructor() {

@@ -1,7 +1,9 @@
 /**
- * Multilayer perceptrons: the networks every generative model of transportlab trains. Their
- * layers are the fast dense layer of ./dense.ts (plain products and a hand-written backward
- * pass on wasm, any order of gradient).
+ * Multilayer perceptrons: the networks every generative model of transportlab trains. Small
+ * networks run as one fused op with a one-pass backward (./fusedMlp.ts) where that was
+ * measured to win and at most first-order gradients are taken; otherwise their layers are the
+ * fast dense layer of ./dense.ts (plain products and a hand-written backward pass on wasm, any
+ * order of gradient).
  *
  * @module
  */
@@ -21,7 +23,10 @@ export interface MLP {
   readonly sizes: number[];
   /** Trainable variables W1, b1, ..., Wk, bk (W_i of shape [n_{i−1}, n_i], b_i of shape [n_i]). */
   readonly params: tf.Variable[];
-  /** [n, n0] → [n, nk]; the activation follows every layer but the last. */
+  /**
+   * [n, n0] → [n, nk]; the activation follows every layer but the last. One fused op when
+   * `fusedMlpApplies(sizes, n)` (./fusedMlp.ts), else one dense layer per layer.
+   */
   apply(x: tf.Tensor2D): tf.Tensor2D;
   /** Frees the variables. */
   dispose(): void;
