@@ -8,6 +8,7 @@ import { ready, tf } from '../src/core/backend.js';
 import * as random from '../src/core/random.js';
 import type { LoopEvent } from '../src/core/loop.js';
 import { KERNELS, kernelNames, run, type RunOptions } from '../src/mcmc/index.js';
+import type { ChainState, Kernel } from '../src/mcmc/kernel.js';
 import { defineTarget } from '../src/targets/target.js';
 import { correlatedGaussian } from './mcmc-fixtures.js';
 
@@ -177,4 +178,27 @@ test('trace: thinning, recorded coordinates, per-chain series and the arquero ta
   const acc = ft.array('accepted') as ArrayLike<number>;
   assert.ok(Array.from(acc).every((v) => v === 0 || v === 1));
   assert.ok(full.wallTime > 0 && !full.aborted);
+});
+
+test('step-size probes work on kernels whose state nests another state (a wrapper like Neutra)', async () => {
+  await ready();
+  const target = correlatedGaussian();
+  const inner = KERNELS.mala(target);
+  type Wrapped = ChainState & { inner: ChainState; steps: number };
+  const wrap = (s: ChainState, steps: number): Wrapped => ({ n: s.n, d: s.d, position: s.position, logDensity: s.logDensity, grad: s.grad, inner: s, steps });
+  const wrapped: Kernel<Wrapped> = {
+    ...inner,
+    name: 'wrapped-mala',
+    init: (x, n) => wrap(inner.init(x, n), 0),
+    step: (k, s, p) => {
+      const out = inner.step(k, s.inner, p);
+      return { state: wrap(out.state, s.steps + 1), info: out.info };
+    },
+  };
+  const n = 64;
+  const res = await run(random.key(12), wrapped, target.sample!(random.key(13), n), n, { ...quiet, warmup: 60, steps: 40, stepSize: 0.5 });
+  // the driver's own state advanced once per step; the probes ran on copies
+  assert.equal((res.state as Wrapped).steps, 100);
+  assert.ok(Number.isFinite(res.stepSize) && res.stepSize > 0);
+  assert.ok(res.acceptance > 0.3, `acceptance ${res.acceptance}`);
 });

@@ -147,16 +147,29 @@ export async function run(key: Key, kernel: Kernel, x0: Float32Array, n: number,
  * probability over chains and transitions. Each transition uses the next key fold(K, c),
  * K = fold(key, 2³² − 1).
  */
+/**
+ * A deep copy of a chain state: typed arrays and nested plain records (e.g. Neutra's latent
+ * state) are copied, anything else (counters are copied by value; objects such as flows are
+ * shared) is kept, so any kernel's state survives a trial transition on the copy.
+ */
+export function cloneState<S extends ChainState>(state: S): S {
+  return cloneRecord(state) as S;
+}
+
+function cloneRecord(v: unknown): unknown {
+  if (ArrayBuffer.isView(v)) return (v as Float32Array).slice();
+  if (v === null || typeof v !== 'object' || Object.getPrototypeOf(v) !== Object.prototype) return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) out[k] = cloneRecord(x);
+  return out;
+}
+
 function acceptanceProbe(key: Key, kernel: Kernel, current: () => ChainState, paramsAt: (stepSize: number) => KernelParams): AcceptanceProbe {
   const base = fold(key, 0xffffffff);
   let calls = 0;
-  let copy: ChainState | undefined;
   return (stepSize, draws) => {
     const s = current();
-    if (!copy || copy.n !== s.n) copy = { n: s.n, d: s.d, position: new Float32Array(s.position.length), logDensity: new Float32Array(s.n), grad: s.grad && new Float32Array(s.grad.length) };
-    copy.position.set(s.position);
-    copy.logDensity.set(s.logDensity);
-    if (s.grad) copy.grad!.set(s.grad);
+    let copy = cloneState(s);
     const reps = Math.ceil(draws / s.n);
     let sum = 0;
     for (let k = 0; k < reps; k++) {
