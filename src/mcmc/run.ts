@@ -152,7 +152,7 @@ export async function run(key: Key, kernel: Kernel, x0: Float32Array, n: number,
  * state) are copied, anything else (counters are copied by value; objects such as flows are
  * shared) is kept, so any kernel's state survives a trial transition on the copy.
  */
-export function cloneState<S extends ChainState>(state: S): S {
+function cloneState<S extends ChainState>(state: S): S {
   return cloneRecord(state) as S;
 }
 
