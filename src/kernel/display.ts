@@ -7,6 +7,8 @@
  *   (JupyterLab/VS Code render it natively), a self-contained `text/html` fallback (plotly.js from
  *   `plotly.js-dist-min` is inlined in the first figure of a kernel session; later figures use
  *   the `window.Plotly` it defines) for nbconvert HTML and classic notebooks, and `text/plain`.
+ *   The output that carried plotly.js keeps it: every update_display_data of its display id
+ *   (widgets refresh their static fallback this way at the end of a run) gets the library again.
  * - Objects with a `toMimeBundle()` method → that bundle (plus `text/plain`).
  * - Anything else → `text/plain` from `util.inspect`.
  *
@@ -69,16 +71,48 @@ function toPlainJson<T>(v: T): T {
 }
 
 let plotlySource: string | undefined;
+/** Whether a figure of this session inlined plotly.js (module state: one kernel process, one session). */
 let plotlyInlined = false;
+/** The display id of the output carrying plotly.js, when it was displayed with one (execute results have none and are never replaced). */
+let plotlyCarrier: string | undefined;
+
+/** Marks the script element holding plotly.js, so that an output carrying it can be recognised. */
+const PLOTLY_LIB_MARK = 'data-transportlab-plotly-lib';
 
 function plotlyScript(): string {
   plotlySource ??= readFileSync(createRequire(import.meta.url).resolve('plotly.js-dist-min/plotly.min.js'), 'utf8').replace(/<\/script/gi, '<\\/script');
-  return `<script type="text/javascript">${plotlySource}</script>`;
+  return `<script type="text/javascript" ${PLOTLY_LIB_MARK}>${plotlySource}</script>`;
+}
+
+/**
+ * Keeps plotly.js in the notebook, given the content of an output about to be sent:
+ * - a `display_data` whose `text/html` inlines the library makes `displayId` the carrier;
+ * - an `update_display_data` of the carrier gets the library prepended to its `text/html` (the
+ *   update replaces the output that defines `window.Plotly` for every other figure); when the
+ *   update has no `text/html` at all, the library is gone from the notebook and the next figure
+ *   inlines it again.
+ * Returns the content to send.
+ */
+function keepPlotlyLib(msgType: 'display_data' | 'update_display_data', content: DisplayContent, displayId: string): DisplayContent {
+  const html = content.data['text/html'];
+  const carries = typeof html === 'string' && html.includes(PLOTLY_LIB_MARK);
+  if (msgType === 'display_data') {
+    if (carries) plotlyCarrier = displayId;
+    return content;
+  }
+  if (displayId !== plotlyCarrier || carries) return content;
+  if (typeof html !== 'string') {
+    plotlyInlined = false;
+    plotlyCarrier = undefined;
+    return content;
+  }
+  return { ...content, data: { ...content.data, 'text/html': plotlyScript() + html } };
 }
 
 /**
  * The `text/html` fallback of a figure: a div and a script drawing it with `window.Plotly`.
- * The first call in a process inlines plotly.js itself (≈4.8 MB); later calls reference it.
+ * The first call in a process (a kernel session) inlines plotly.js itself (≈4.8 MB); later calls
+ * reference it. The display API keeps the library in updates of the output that carried it.
  */
 export function plotlyHtml(fig: PlotlyFigure): string {
   const id = `tl-plotly-${randomUUID()}`;
@@ -182,7 +216,8 @@ function emit(msgType: 'display_data' | 'update_display_data', content: DisplayC
     process.stdout.write(`${String(content.data['text/plain'] ?? '')}\n`);
     return;
   }
-  publish(msgType, { data: content.data, metadata: content.metadata, transient: { display_id: displayId } });
+  const { data, metadata } = keepPlotlyLib(msgType, content, displayId);
+  publish(msgType, { data, metadata, transient: { display_id: displayId } });
 }
 
 class Handle implements DisplayHandle {
