@@ -22,20 +22,15 @@
  * @module
  */
 import { checkInRange } from '../core/errors.js';
-import { Stream, type Key } from '../core/random.js';
+import { Stream } from '../core/random.js';
 import { evaluate, type Target } from '../targets/target.js';
 import {
   DEFAULT_LEAPFROG_STEPS,
   acceptRow,
-  checkParams,
-  initState,
+  makeKernel,
   metropolisDecision,
   proposalBuffers,
-  type ChainState,
   type Kernel,
-  type KernelParams,
-  type ProposalBuffers,
-  type StepInfo,
 } from './kernel.js';
 
 /** The energy error ΔH above which a trajectory counts as divergent (Stan's threshold). */
@@ -55,16 +50,14 @@ export function hmc(target: Target, opts: HmcOptions = {}): Kernel {
   const d = target.dim;
   const jitter = opts.stepSizeJitter ?? DEFAULT_STEP_SIZE_JITTER;
   checkInRange('stepSizeJitter', jitter, 0, 0.99);
-  let buf: (ProposalBuffers & { p: Float32Array; k0: Float64Array; e: Float64Array }) | undefined;
+  // momenta p [n, d], initial kinetic energies [n] and per-chain step sizes [n] besides the proposal
+  const buffers = proposalBuffers(d, (n) => ({ p: new Float32Array(n * d), k0: new Float64Array(n), e: new Float64Array(n) }));
 
-  function step(key: Key, state: ChainState, params: KernelParams): { state: ChainState; info: StepInfo } {
-    checkParams(params, d);
+  return makeKernel({ name: 'hmc', target, withGradient: true, metropolized: true, targetAcceptance: 0.8 }, (key, state, params) => {
     const C = params.inverseMass;
     const L = params.leapfrogSteps ?? DEFAULT_LEAPFROG_STEPS;
     const { n, position: x, logDensity: lx } = state;
-    const b = proposalBuffers(buf, n, d);
-    if (b !== buf) buf = { ...b, p: new Float32Array(n * d), k0: new Float64Array(n), e: new Float64Array(n) };
-    const { y: q, ly: lq, gy: gq, p, k0, e, info } = buf;
+    const { y: q, ly: lq, gy: gq, p, k0, e, info } = buffers(n);
     const s = new Stream(key);
     // each chain's (jittered) step size, momentum p ~ N(0, C⁻¹), initial kinetic energy, and the first half kick
     for (let r = 0, i = 0; r < n; r++) {
@@ -96,15 +89,5 @@ export function hmc(target: Target, opts: HmcOptions = {}): Kernel {
       if (metropolisDecision(info, r, -dH, u, Number.isFinite(dH) && dH <= DIVERGENCE_THRESHOLD)) acceptRow(state, r, q, lq, gq);
     }
     return { state, info };
-  }
-
-  return {
-    name: 'hmc',
-    target,
-    usesGradient: true,
-    metropolized: true,
-    targetAcceptance: 0.8,
-    init: (position, n, argument) => initState(target, position, n, true, argument),
-    step,
-  };
+  });
 }

@@ -91,6 +91,52 @@ export function initState(target: Target, position: Float32Array, n: number, wit
   return { n, d, position: x, logDensity, grad: null };
 }
 
+/** What {@link makeKernel} builds a kernel from, besides its step. */
+export interface KernelSpec {
+  readonly name: string;
+  readonly target: Target;
+  /** Whether the chain state keeps ∇ log π (the kernel's `usesGradient`; `init` evaluates it). */
+  readonly withGradient: boolean;
+  /** Whether the kernel has a Metropolis–Hastings correction. */
+  readonly metropolized: boolean;
+  /** The default mean acceptance of step-size adaptation; absent when the step size cannot be tuned that way. */
+  readonly targetAcceptance?: number;
+  /**
+   * Validate the step parameters with {@link checkParams} before every step (default true);
+   * false for kernels that do not use them (the flow-based global moves).
+   */
+  readonly checkParams?: boolean;
+}
+
+/** One transition of every chain of a batch: {@link Kernel.step}. */
+export type KernelStep = (key: Key, state: ChainState, params: KernelParams) => { state: ChainState; info: StepInfo };
+
+/**
+ * The {@link Kernel} (blackjax's `init`/`step` pair) of a transition `step`: the part every kernel shares. `init` is
+ * {@link initState} (log π, and ∇ log π when `withGradient`, at the starting positions, checked
+ * finite), and each step first checks its parameters (ε > 0, M⁻¹ of d positive values, L a
+ * positive integer; {@link checkParams}) unless `spec.checkParams` is false.
+ */
+export function makeKernel(spec: KernelSpec, step: KernelStep): Kernel {
+  const { target, withGradient } = spec;
+  const d = target.dim;
+  return {
+    name: spec.name,
+    target,
+    usesGradient: withGradient,
+    metropolized: spec.metropolized,
+    ...(spec.targetAcceptance !== undefined && { targetAcceptance: spec.targetAcceptance }),
+    init: (position, n, argument) => initState(target, position, n, withGradient, argument),
+    step:
+      spec.checkParams === false
+        ? step
+        : (key, state, params) => {
+            checkParams(params, d);
+            return step(key, state, params);
+          },
+  };
+}
+
 /** Whether every entry of row r of a row-major [n, d] array is finite. */
 export function rowFinite(a: Float32Array, r: number, d: number): boolean {
   for (let j = r * d; j < (r + 1) * d; j++) if (!Number.isFinite(a[j])) return false;
@@ -121,10 +167,17 @@ export interface ProposalBuffers {
   info: StepInfo;
 }
 
-/** `buf` when it is sized for n chains in dimension d, else new buffers (kernels allocate only when n changes). */
-export function proposalBuffers(buf: ProposalBuffers | undefined, n: number, d: number): ProposalBuffers {
-  if (buf && buf.ly.length === n && buf.y.length === n * d) return buf;
-  return { y: new Float32Array(n * d), ly: new Float32Array(n), gy: new Float32Array(n * d), info: emptyInfo(n) };
+/**
+ * A kernel's buffer cache in dimension d: called with the number of chains n, it returns the
+ * {@link ProposalBuffers} of its last call when they are sized for n, else new ones, with the
+ * kernel's own buffers `extra(n)` added (so a kernel allocates only when n changes).
+ */
+export function proposalBuffers<E extends object = object>(d: number, extra?: (n: number) => E): (n: number) => ProposalBuffers & E {
+  let buf: (ProposalBuffers & E) | undefined;
+  return (n) => {
+    if (buf?.ly.length !== n) buf = { y: new Float32Array(n * d), ly: new Float32Array(n), gy: new Float32Array(n * d), info: emptyInfo(n), ...extra?.(n) } as ProposalBuffers & E;
+    return buf;
+  };
 }
 
 /** Moves chain r of `state` to the proposal: position ← y_r, log π ← ly_r, and ∇ log π ← gy_r when the state keeps gradients. */

@@ -17,23 +17,21 @@
  *
  * @module
  */
-import { Stream, type Key } from '../core/random.js';
+import { Stream } from '../core/random.js';
 import { evaluate, type Target } from '../targets/target.js';
-import { acceptRow, checkParams, metropolisDecision, initState, proposalBuffers, type ChainState, type Kernel, type KernelParams, type ProposalBuffers, type StepInfo } from './kernel.js';
+import { acceptRow, makeKernel, metropolisDecision, proposalBuffers, type Kernel } from './kernel.js';
 import { langevinProposal } from './langevin.js';
 
 /** The MALA kernel for `target`. */
 export function mala(target: Target): Kernel {
   const d = target.dim;
-  let buf: ProposalBuffers | undefined;
+  const buffers = proposalBuffers(d);
 
-  function step(key: Key, state: ChainState, params: KernelParams): { state: ChainState; info: StepInfo } {
-    checkParams(params, d);
+  return makeKernel({ name: 'mala', target, withGradient: true, metropolized: true, targetAcceptance: 0.574 }, (key, state, params) => {
     const { stepSize: eps, inverseMass: C } = params;
     const { n, position: x, logDensity: lx } = state;
     const gx = state.grad!;
-    buf = proposalBuffers(buf, n, d);
-    const { y, ly, gy, info } = buf;
+    const { y, ly, gy, info } = buffers(n);
     const s = new Stream(key);
     langevinProposal(s, x, gx, y, n, d, eps, C);
     evaluate(target, y, n, { logDensity: ly, grad: gy });
@@ -71,15 +69,5 @@ export function mala(target: Target): Kernel {
       if (metropolisDecision(info, r, logAlpha, u, Number.isFinite(logAlpha))) acceptRow(state, r, y, ly, gy);
     }
     return { state, info };
-  }
-
-  return {
-    name: 'mala',
-    target,
-    usesGradient: true,
-    metropolized: true,
-    targetAcceptance: 0.574,
-    init: (position, n, argument) => initState(target, position, n, true, argument),
-    step,
-  };
+  });
 }

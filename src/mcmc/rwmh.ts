@@ -11,21 +11,19 @@
  *
  * @module
  */
-import { Stream, type Key } from '../core/random.js';
+import { Stream } from '../core/random.js';
 import { evaluateLogDensity, type Target } from '../targets/target.js';
-import { acceptRow, checkParams, metropolisDecision, initState, proposalBuffers, type ChainState, type Kernel, type KernelParams, type ProposalBuffers, type StepInfo } from './kernel.js';
+import { acceptRow, makeKernel, metropolisDecision, proposalBuffers, type Kernel } from './kernel.js';
 
 /** The random-walk Metropolis kernel for `target` (uses log π only, no gradient). */
 export function rwmh(target: Target): Kernel {
   const d = target.dim;
-  let buf: ProposalBuffers | undefined;
+  const buffers = proposalBuffers(d);
 
-  function step(key: Key, state: ChainState, params: KernelParams): { state: ChainState; info: StepInfo } {
-    checkParams(params, d);
+  return makeKernel({ name: 'rwmh', target, withGradient: false, metropolized: true, targetAcceptance: 0.234 }, (key, state, params) => {
     const { stepSize: eps, inverseMass: C } = params;
     const { n, position: x, logDensity: lx } = state;
-    buf = proposalBuffers(buf, n, d);
-    const { y, ly, gy, info } = buf;
+    const { y, ly, gy, info } = buffers(n);
     const s = new Stream(key);
     for (let r = 0, i = 0; r < n; r++) {
       for (let j = 0; j < d; j++, i++) y[i] = x[i] + eps * (C ? Math.sqrt(C[j]) : 1) * s.normal();
@@ -37,15 +35,5 @@ export function rwmh(target: Target): Kernel {
       if (metropolisDecision(info, r, logAlpha, u, ly[r] === -Infinity || Number.isFinite(logAlpha))) acceptRow(state, r, y, ly, gy);
     }
     return { state, info };
-  }
-
-  return {
-    name: 'rwmh',
-    target,
-    usesGradient: false,
-    metropolized: true,
-    targetAcceptance: 0.234,
-    init: (position, n, argument) => initState(target, position, n, false, argument),
-    step,
-  };
+  });
 }

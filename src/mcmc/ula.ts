@@ -11,39 +11,25 @@
  *
  * @module
  */
-import { Stream, type Key } from '../core/random.js';
+import { Stream } from '../core/random.js';
 import { evaluate, type Target } from '../targets/target.js';
-import { acceptRow, checkParams, initState, proposalBuffers, rowFinite, type ChainState, type Kernel, type KernelParams, type ProposalBuffers, type StepInfo } from './kernel.js';
+import { acceptRow, makeKernel, metropolisDecision, proposalBuffers, rowFinite, type Kernel } from './kernel.js';
 import { langevinProposal } from './langevin.js';
 
 /** The ULA kernel for `target` (no step-size adaptation: its acceptance is always 1). */
 export function ula(target: Target): Kernel {
   const d = target.dim;
-  let buf: ProposalBuffers | undefined;
+  const buffers = proposalBuffers(d);
 
-  function step(key: Key, state: ChainState, params: KernelParams): { state: ChainState; info: StepInfo } {
-    checkParams(params, d);
+  return makeKernel({ name: 'ula', target, withGradient: true, metropolized: false }, (key, state, params) => {
     const { n } = state;
-    buf = proposalBuffers(buf, n, d);
-    const { y, ly, gy, info } = buf;
+    const { y, ly, gy, info } = buffers(n);
     langevinProposal(new Stream(key), state.position, state.grad!, y, n, d, params.stepSize, params.inverseMass);
     evaluate(target, y, n, { logDensity: ly, grad: gy });
+    // no correction: log α = 0, so every finite proposal is accepted (u is not used)
     for (let r = 0; r < n; r++) {
-      const ok = Number.isFinite(ly[r]) && rowFinite(gy, r, d);
-      info.divergent[r] = ok ? 0 : 1;
-      info.acceptProb[r] = ok ? 1 : 0;
-      info.accepted[r] = ok ? 1 : 0;
-      if (ok) acceptRow(state, r, y, ly, gy);
+      if (metropolisDecision(info, r, 0, 1, Number.isFinite(ly[r]) && rowFinite(gy, r, d))) acceptRow(state, r, y, ly, gy);
     }
     return { state, info };
-  }
-
-  return {
-    name: 'ula',
-    target,
-    usesGradient: true,
-    metropolized: false,
-    init: (position, n, argument) => initState(target, position, n, true, argument),
-    step,
-  };
+  });
 }

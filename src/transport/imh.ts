@@ -13,7 +13,7 @@
  */
 import { Stream } from '../core/random.js';
 import type { Flow } from '../flows/flow.js';
-import { acceptRow, emptyInfo, rowFinite, type Kernel, type StepInfo } from '../mcmc/kernel.js';
+import { acceptRow, emptyInfo, metropolisDecision, rowFinite, type Kernel, type StepInfo } from '../mcmc/kernel.js';
 import type { Target } from '../targets/target.js';
 import { flowKernel, logWeight, type GlobalKernelOptions } from './proposals.js';
 
@@ -23,17 +23,14 @@ export function flowIMH(target: Target, flow: Flow, opts: GlobalKernelOptions = 
   let info: StepInfo | undefined;
   return flowKernel('flowIMH', target, flow, opts, 1, (ku, state, p, qx) => {
     const { n } = state;
-    if (info?.accepted.length !== n) info = emptyInfo(n);
+    const out = info?.accepted.length === n ? info : (info = emptyInfo(n));
     const u = new Stream(ku);
     for (let r = 0; r < n; r++) {
       const logAlpha = logWeight(p.logP[r], p.logQ[r]) - (state.logDensity[r] - qx[r]);
       const ok = !Number.isNaN(logAlpha) && rowFinite(p.y, r, d) && (p.grad === null || p.logP[r] === -Infinity || rowFinite(p.grad, r, d));
-      const acc = ok && Math.log(u.uniform()) < logAlpha;
-      info.divergent[r] = ok ? 0 : 1;
-      info.acceptProb[r] = ok ? Math.min(1, Math.exp(logAlpha)) : 0;
-      info.accepted[r] = acc ? 1 : 0;
-      if (acc) acceptRow(state, r, p.y, p.logP, p.grad ?? p.y); // p.grad is null only when the state keeps no gradient (then unused)
+      // u is drawn only for a valid proposal
+      if (metropolisDecision(out, r, logAlpha, ok ? u.uniform() : 1, ok)) acceptRow(state, r, p.y, p.logP, p.grad ?? p.y); // p.grad is null only when the state keeps no gradient (then unused)
     }
-    return info;
+    return out;
   });
 }

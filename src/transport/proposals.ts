@@ -9,7 +9,7 @@
 import { ArgumentError } from '../core/errors.js';
 import { split, type Key } from '../core/random.js';
 import type { Flow } from '../flows/flow.js';
-import { initState, type ChainState, type Kernel, type StepInfo } from '../mcmc/kernel.js';
+import { makeKernel, type ChainState, type Kernel, type StepInfo } from '../mcmc/kernel.js';
 import { evaluate, evaluateLogDensity, type Target } from '../targets/target.js';
 
 /** Options of the flow-based global kernels. */
@@ -36,20 +36,12 @@ export type GlobalMove = (key: Key, state: ChainState, p: Proposals, logQx: Floa
  */
 export function flowKernel(name: string, target: Target, flow: Flow, opts: GlobalKernelOptions, perChain: number, move: GlobalMove): Kernel {
   checkFlow(flow, target);
-  const withGradient = opts.withGradient ?? true;
-  return {
-    name,
-    target,
-    usesGradient: withGradient,
-    metropolized: true,
-    init: (position, n, argument) => initState(target, position, n, withGradient, argument),
-    step(key: Key, state: ChainState): { state: ChainState; info: StepInfo } {
-      const [kq, kMove] = split(key);
-      const p = propose(kq, flow, target, state.n * perChain, state.grad !== null);
-      const logQx = flow.logProbHost(state.position, state.n);
-      return { state, info: move(kMove, state, p, logQx) };
-    },
-  };
+  return makeKernel({ name, target, withGradient: opts.withGradient ?? true, metropolized: true, checkParams: false }, (key, state) => {
+    const [kq, kMove] = split(key);
+    const p = propose(kq, flow, target, state.n * perChain, state.grad !== null);
+    const logQx = flow.logProbHost(state.position, state.n);
+    return { state, info: move(kMove, state, p, logQx) };
+  });
 }
 
 /** Throws unless `flow` is a Flow on the target's space. */
