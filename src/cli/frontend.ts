@@ -10,17 +10,14 @@
  * @module
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ArgumentError } from '../core/errors.js';
-import { installKernelspec } from '../kernel/kernelspec.js';
 import { PACKAGE_ROOT } from '../kernel/paths.js';
+import { freePort, kernelspecJupyterPath, newToken, parsePort, PYTHON, stopOnSignals, withServerOptions, type ServerCommandOptions } from './server.js';
 
-const PYTHON = '/usr/bin/python3';
 const FRONTEND = join(PACKAGE_ROOT, 'frontend');
 
 /** Options of {@link startFrontend}. */
@@ -55,29 +52,13 @@ export interface RunningFrontend {
  * `build/jupyter` and found through JUPYTER_PATH, the server extension on PYTHONPATH, no user config.
  */
 function jupyterEnv(): NodeJS.ProcessEnv {
-  const prefix = join(PACKAGE_ROOT, 'build', 'jupyter');
-  installKernelspec({ prefix });
   return {
     ...process.env,
-    JUPYTER_PATH: [join(prefix, 'share', 'jupyter'), process.env.JUPYTER_PATH].filter(Boolean).join(delimiter),
+    JUPYTER_PATH: kernelspecJupyterPath(),
     PYTHONPATH: [join(FRONTEND, 'server'), process.env.PYTHONPATH].filter(Boolean).join(delimiter),
     JUPYTER_NO_CONFIG: '1',
     PYTHONDONTWRITEBYTECODE: '1',
   };
-}
-
-/** A free TCP port on 127.0.0.1 (`preferred` if it is free). */
-export function freePort(preferred = 0): Promise<number> {
-  const tryListen = (port: number) =>
-    new Promise<number>((ok, fail) => {
-      const srv = createServer();
-      srv.once('error', fail);
-      srv.listen(port, '127.0.0.1', () => {
-        const { port: got } = srv.address() as { port: number };
-        srv.close(() => ok(got));
-      });
-    });
-  return tryListen(preferred).catch(() => tryListen(0));
 }
 
 /** The newest modification time (ms) of the files under `dir`, recursively. */
@@ -127,7 +108,7 @@ export async function startFrontend(opts: FrontendOptions): Promise<RunningFront
   const dir = resolve(opts.dir);
   if (!existsSync(dir)) throw new ArgumentError('--dir', 'an existing notebook directory', opts.dir);
   const port = await freePort(opts.port ?? 0);
-  const token = opts.token ?? randomBytes(24).toString('hex');
+  const token = opts.token ?? newToken();
   ensureBundle();
   const args = [
     '-m', 'jupyter_server', '--ServerApp.ip=127.0.0.1', `--ServerApp.port=${port}`, '--ServerApp.port_retries=0', `--ServerApp.token=${token}`,
@@ -210,19 +191,11 @@ export function exportHtml(notebook: string, opts: ExportOptions = {}): string {
 
 /** Registers `lab` (the bundled notebook front-end) and `export` (self-contained HTML) on the program. */
 export function registerFrontend(program: Command): void {
-  program
-    .command('lab')
-    .description('open the bundled notebook front-end (jupyter_server + the transportlab kernel) on the notebooks folder')
-    .option('--port <port>', 'port (a free one is taken if busy)', '8888')
-    .option('--dir <dir>', 'notebook directory', join(PACKAGE_ROOT, 'notebooks'))
-    .action(async (o: { port: string; dir: string }) => {
-      const port = Number(o.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ArgumentError('--port', 'a port number 0..65535', o.port);
-      const server = await startFrontend({ dir: o.dir, port });
+  withServerOptions(program.command('lab').description('open the bundled notebook front-end (jupyter_server + the transportlab kernel) on the notebooks folder'))
+    .action(async (o: ServerCommandOptions) => {
+      const server = await startFrontend({ dir: o.dir, port: parsePort(o.port) });
       process.stdout.write(`\ntransportlab notebooks: ${server.url}\n\n`);
-      const stop = () => void server.stop();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      stopOnSignals(() => void server.stop());
       await new Promise<void>((ok) => server.process.once('exit', () => ok()));
     });
   program

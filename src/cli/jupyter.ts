@@ -9,13 +9,10 @@
  * @module
  */
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
-import { delimiter, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ArgumentError } from '../core/errors.js';
 import { installKernelspec, uninstallKernelspec, type InstallScope } from '../kernel/kernelspec.js';
-import { PACKAGE_ROOT } from '../kernel/paths.js';
+import { freePort, kernelspecJupyterPath, newToken, parsePort, PYTHON, stopOnSignals, withServerOptions, type ServerCommandOptions } from './server.js';
 
 interface ScopeOptions {
   user?: boolean;
@@ -34,35 +31,18 @@ function withScopeOptions(cmd: Command): Command {
     .option('--prefix <dir>', 'the kernels directory <dir>/share/jupyter/kernels');
 }
 
-/** A free TCP port on 127.0.0.1 (`preferred` if it is free). */
-function freePort(preferred: number): Promise<number> {
-  const tryListen = (port: number) =>
-    new Promise<number>((ok, fail) => {
-      const srv = createServer();
-      srv.once('error', fail);
-      srv.listen(port, '127.0.0.1', () => {
-        const { port: got } = srv.address() as { port: number };
-        srv.close(() => ok(got));
-      });
-    });
-  return tryListen(preferred).catch(() => tryListen(0));
-}
-
 /** Starts the notebook server; resolves with its exit code. */
-async function startServer(opts: { port: string; dir: string }): Promise<number> {
-  const port = Number(opts.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ArgumentError('--port', 'a port number 0..65535', opts.port);
-  const prefix = join(PACKAGE_ROOT, 'build', 'jupyter');
-  installKernelspec({ prefix });
+async function startServer(opts: ServerCommandOptions): Promise<number> {
+  const port = parsePort(opts.port);
+  const jupyterPath = kernelspecJupyterPath();
   const chosen = await freePort(port);
-  const token = randomBytes(24).toString('hex');
+  const token = newToken();
   const args = [
     '-m', 'notebook', '--no-browser', '--ip=127.0.0.1', `--port=${chosen}`, '--NotebookApp.port_retries=0',
     `--NotebookApp.token=${token}`, `--notebook-dir=${resolve(opts.dir)}`, '--MappingKernelManager.default_kernel_name=transportlab',
   ];
   if (process.getuid?.() === 0) args.push('--allow-root');
-  const jupyterPath = [join(prefix, 'share', 'jupyter'), process.env.JUPYTER_PATH].filter(Boolean).join(delimiter);
-  const child = spawn('/usr/bin/python3', args, { env: { ...process.env, JUPYTER_PATH: jupyterPath }, stdio: ['ignore', 'inherit', 'pipe'] });
+  const child = spawn(PYTHON, args, { env: { ...process.env, JUPYTER_PATH: jupyterPath }, stdio: ['ignore', 'inherit', 'pipe'] });
   const url = `http://127.0.0.1:${chosen}/?token=${token}`;
   let announced = false;
   child.stderr.on('data', (d: Buffer) => {
@@ -72,11 +52,9 @@ async function startServer(opts: { port: string; dir: string }): Promise<number>
       process.stdout.write(`\ntransportlab notebooks: ${url}\n\n`);
     }
   });
-  const stop = () => child.kill('SIGTERM');
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  stopOnSignals(() => child.kill('SIGTERM'));
   return new Promise((ok, fail) => {
-    child.once('error', (e) => fail(new Error(`cannot start /usr/bin/python3 -m notebook (install jupyter-notebook): ${e.message}`)));
+    child.once('error', (e) => fail(new Error(`cannot start ${PYTHON} -m notebook (install jupyter-notebook): ${e.message}`)));
     child.once('exit', (code) => ok(code ?? 0));
   });
 }
@@ -100,12 +78,8 @@ export function registerJupyter(program: Command): void {
     const dir = uninstallKernelspec(scopeOf(o));
     process.stdout.write(dir ? `removed ${dir}\n` : 'no transportlab kernelspec there\n');
   });
-  program
-    .command('start')
-    .description('start a local Jupyter notebook server on the notebooks folder with the transportlab kernel')
-    .option('--port <port>', 'port (a free one is taken if busy)', '8888')
-    .option('--dir <dir>', 'notebook directory', join(PACKAGE_ROOT, 'notebooks'))
-    .action(async (o: { port: string; dir: string }) => {
+  withServerOptions(program.command('start').description('start a local Jupyter notebook server on the notebooks folder with the transportlab kernel'))
+    .action(async (o: ServerCommandOptions) => {
       const code = await startServer(o);
       if (code !== 0) throw new Error(`the notebook server exited with code ${code}`);
     });
