@@ -50,6 +50,7 @@ function tensorOnly(t: Target): Target {
 const fusedCases: Array<{ name: string; target: () => Target; scale: number }> = [
   { name: 'gaussian d=3 full cov', target: () => gaussian({ dim: 3, mean: [1, -2, 0.5], cov: [[2, 0.5, 0.1], [0.5, 1, -0.3], [0.1, -0.3, 0.7]] }), scale: 2 },
   { name: 'gaussian d=4 standard', target: () => gaussian({ dim: 4, mean: [0, 1, 2, 3] }), scale: 2 },
+  { name: 'gaussian d=3 diagonal scale', target: () => gaussian({ dim: 3, mean: [1, -2, 0.5], scale: [0.5, 2, 1.3] }), scale: 2 },
   { name: 'illcond-gaussian d=8 kappa=1e3', target: () => illConditionedGaussian({ dim: 8, condition: 1e3 }), scale: 5 },
   { name: 'funnel d=5', target: () => funnel({ dim: 5, scale: 3 }), scale: 2 },
   { name: 'student-t mixture d=3, K=3', target: () => studentTMixture({ locs: [[0, 0, 0], [3, -1, 2], [-2, 4, 1]], df: 3, scale: 0.8, weights: [1, 2, 3] }), scale: 3 },
@@ -257,6 +258,40 @@ test('gaussian: exact sampler has the requested mean and covariance; E[−2 log 
   assert.ok(Math.abs(t.logZ! - (1.5 * Math.log(2 * Math.PI) + 0.5 * Math.log(det))) < 1e-12);
 });
 
+test('gaussian with scale σ: exact sampler mean μ and variance σ²; log Z = (d/2) log 2π + Σ log σ_j; same law as cov = diag(σ²)', () => {
+  const mean = [1, -2, 0.5];
+  const scale = [0.5, 2, 1.3];
+  const t = gaussian({ dim: 3, mean, scale });
+  const n = 200_000;
+  const d = 3;
+  const x = t.sample(random.key(6), n);
+  for (let j = 0; j < d; j++) {
+    assertMean(n, (i) => x[i * d + j], mean[j], `mean[${j}]`);
+    assertMean(n, (i) => (x[i * d + j] - mean[j]) ** 2, scale[j] ** 2, `var[${j}]`);
+  }
+  const lp = new Float32Array(n);
+  t.logDensityHost!(x, n, lp);
+  assertMean(n, (i) => -2 * lp[i], d, 'E[-2 log pi] (chi-square with d degrees of freedom)');
+  let logDet = 0;
+  for (const s of scale) logDet += 2 * Math.log(s);
+  assert.ok(Math.abs(t.logZ - (1.5 * Math.log(2 * Math.PI) + 0.5 * logDet)) < 1e-12, `log Z ${t.logZ}`);
+  // one σ for every coordinate: log Z = (d/2) log 2π + d log σ
+  assert.ok(Math.abs(gaussian({ dim: 3, scale: 1.5 }).logZ - (1.5 * Math.log(2 * Math.PI) + 3 * Math.log(1.5))) < 1e-12);
+  // the same target as the full-covariance form with Σ = diag(σ²)
+  const full = gaussian({ dim: 3, mean, cov: [[0.25, 0, 0], [0, 4, 0], [0, 0, 1.69]] });
+  assert.ok(Math.abs(full.logZ - t.logZ) < 1e-12, `log Z: diagonal ${t.logZ} vs full ${full.logZ}`);
+  const m = 64;
+  const a = evaluate(t, x.subarray(0, m * d), m);
+  const b = evaluate(full, x.subarray(0, m * d), m);
+  for (let i = 0; i < m; i++) {
+    assert.ok(Math.abs(a.logDensity[i] - b.logDensity[i]) <= 64 * d * EPS32 * (1 + Math.abs(b.logDensity[i])), `logp row ${i}: ${a.logDensity[i]} vs ${b.logDensity[i]}`);
+    for (let j = 0; j < d; j++) {
+      const g = b.grad[i * d + j];
+      assert.ok(Math.abs(a.grad[i * d + j] - g) <= 64 * d * EPS32 * (1 + Math.abs(g)), `grad [${i}, ${j}]: ${a.grad[i * d + j]} vs ${g}`);
+    }
+  }
+});
+
 test('ill-conditioned gaussian: spectrum, log Z, sampler consistent with the precision, seeded rotation', () => {
   const d = 12;
   const kappa = 1e4;
@@ -428,6 +463,12 @@ test('constructors reject bad options with ArgumentErrors naming them', () => {
     [() => gaussian({ dim: 2, mean: [0, NaN] }), 'mean'],
     [() => gaussian({ dim: 3, mean: [0, 1] }), 'mean'],
     [() => gaussian({ dim: 0 }), 'dim'],
+    [() => gaussian({ dim: 2, scale: [1, 2], cov: [[1, 0], [0, 4]] }), 'scale'],
+    [() => gaussian({ dim: 2, scale: 2, cov: [[4, 0], [0, 4]] }), 'scale'],
+    [() => gaussian({ dim: 2, scale: [1, 0] }), 'scale[1]'],
+    [() => gaussian({ dim: 2, scale: -1 }), 'scale[0]'],
+    [() => gaussian({ dim: 2, scale: [1, NaN] }), 'scale[1]'],
+    [() => gaussian({ dim: 3, scale: [1, 2] }), 'scale'],
     [() => illConditionedGaussian({ dim: 3, condition: 0.5 }), 'condition'],
     [() => funnel({ dim: 1 }), 'dim'],
     [() => funnel({ scale: -1 }), 'scale'],
