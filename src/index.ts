@@ -13,8 +13,6 @@ export { Key } from './core/random.js';
 export { ArgumentError } from './core/errors.js';
 export * from './core/loop.js';
 export { defineTarget, evaluate, evaluateLogDensity, type Target, type TargetSpec, type Evaluation } from './targets/target.js';
-export type { ChainState, StepInfo, Kernel, KernelParams } from './mcmc/kernel.js';
-export { mala } from './mcmc/mala.js';
 export * from './mcmc/index.js';
 export * from './diagnostics/index.js';
 export * from './smc/index.js';
