@@ -3,7 +3,8 @@
  * (cblas_sgemm, row-major, with its transpose flags) directly on Float32Array views, e.g. views
  * of TensorFlow.js's wasm heap, so that products run at the native roofline with no copies,
  * transposes or repacking on the JavaScript side. Plus the two memory-bound helpers of a dense
- * layer (bias rows, column sums, the SiLU backward pass) and OpenBLAS's thread/core queries.
+ * layer (bias rows, column sums, the SiLU backward pass), the fused MLP's elementwise passes
+ * (SiLU with its derivative in place, G ⊙ D) and OpenBLAS's thread/core queries.
  *
  * Every array argument is bounds-checked against the extent the product touches, and the
  * output may not overlap an input (all views may share one heap); violations throw a
@@ -168,6 +169,80 @@ static napi_value silu_backward(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * Elementwise kernels are compiled for AVX-512, AVX2 and baseline x86-64, the best picked at load
+ * time (GCC function multiversioning on x86-64 Linux); every variant runs the same float32
+ * operations in the same order without fused multiply-adds, so all give the same bits.
+ */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#define VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define VECTOR_CLONES
+#endif
+
+/*
+ * The SiLU pass of the fused MLP, bit-identical to its WebAssembly-SIMD kernel
+ * (src/nn/fusedMlp.ts, with Cephes expf of src/targets/wasm-simd.ts): for x = −|u| clamped
+ * at −87, k = round(x log2 e) (by adding and subtracting 1.5·2²³), r = (x − k C1) − k C2,
+ * t = r², e = 2^k ((((P0 r + P1) t + (P2 r + P3)) t + (P4 r + P5)) t + r + 1) = exp(−|u|);
+ * σ = 1/(1 + e) for u ≥ 0, else e/(1 + e); h = u σ is written over u, d = σ + h (1 − σ).
+ */
+VECTOR_CLONES static void silu_kernel(float *restrict u, float *restrict d, size_t n) {
+  const float log2e = 1.44269504088896341f, round = 12582912.0f, c1 = 0.693359375f, c2 = -2.1219444e-4f;
+  const float p0 = 1.98756915e-4f, p1 = 1.3981999507e-3f, p2 = 8.3334519073e-3f, p3 = 4.1665795894e-2f, p4 = 1.6666665459e-1f,
+              p5 = 5.0000001201e-1f;
+  for (size_t i = 0; i < n; i++) {
+    const float ui = u[i];
+    float x = 0.0f - (ui < 0.0f ? -ui : ui);
+    x = x < -87.0f ? -87.0f : x;
+    const float fx = x * log2e + round;
+    float r = fx - round;
+    r = (x - r * c1) - r * c2;
+    const float t = r * r;
+    const float p = ((((r * p0 + p1) * t + (r * p2 + p3)) * t + (r * p4 + p5)) * t + r) + 1.0f;
+    union { float f; int32_t i; } bits = {fx}, scale;
+    scale.i = (int32_t)((uint32_t)(bits.i + 127) << 23);
+    const float e = p * scale.f;
+    const float inv = 1.0f / (1.0f + e);
+    const float s = ui >= 0.0f ? inv : e * inv;
+    const float h = ui * s;
+    u[i] = h;
+    d[i] = s + h * (1.0f - s);
+  }
+}
+
+/* siluInPlace(u, d): h = silu(u) written over u and d = silu′(u), as silu_kernel above. */
+static napi_value silu_in_place(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 2) FAIL(env, type_error, "siluInPlace expects 2 arguments");
+  float *u, *d;
+  size_t nu, nd;
+  if (!get_f32(env, argv[0], &u, &nu) || !get_f32(env, argv[1], &d, &nd)) FAIL(env, type_error, "siluInPlace: u and d must be attached Float32Arrays");
+  if (nd != nu) FAIL(env, range_error, "siluInPlace: u and d must have the same length");
+  if (overlap(u, nu, d, nd)) FAIL(env, range_error, "siluInPlace: u and d overlap");
+  silu_kernel(u, d, nu);
+  return NULL;
+}
+
+VECTOR_CLONES static void multiply_kernel(float *restrict a, const float *restrict b, size_t n) {
+  for (size_t i = 0; i < n; i++) a[i] = a[i] * b[i];
+}
+
+/* multiplyInPlace(a, b): a ← a ⊙ b elementwise (same lengths, no overlap). */
+static napi_value multiply_in_place(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 2) FAIL(env, type_error, "multiplyInPlace expects 2 arguments");
+  float *a, *b;
+  size_t na, nb;
+  if (!get_f32(env, argv[0], &a, &na) || !get_f32(env, argv[1], &b, &nb)) FAIL(env, type_error, "multiplyInPlace: a and b must be attached Float32Arrays");
+  if (nb != na) FAIL(env, range_error, "multiplyInPlace: a and b must have the same length");
+  if (overlap(a, na, b, nb)) FAIL(env, range_error, "multiplyInPlace: a and b overlap");
+  multiply_kernel(a, b, na);
+  return NULL;
+}
+
 /* setThreads(n): the number of threads OpenBLAS uses from now on (n ≥ 1). */
 static napi_value set_threads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -199,6 +274,8 @@ static napi_value init(napi_env env, napi_value exports) {
       {"fillRows", NULL, fill_rows, NULL, NULL, NULL, napi_enumerable, NULL},
       {"sumRows", NULL, sum_rows, NULL, NULL, NULL, napi_enumerable, NULL},
       {"siluBackward", NULL, silu_backward, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"siluInPlace", NULL, silu_in_place, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"multiplyInPlace", NULL, multiply_in_place, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_enumerable, NULL},
       {"info", NULL, blas_info, NULL, NULL, NULL, napi_enumerable, NULL},
   };

@@ -145,7 +145,7 @@ test('native kernels on the wasm heap: x W + b, du Wᵀ, xᵀ du and column sums
   }
 });
 
-test('the native SiLU backward pass is bit-identical to the tensor ops of activations.ts, also at ±0, ±∞, NaN and extremes', () => {
+test('the native SiLU backward pass is bit-identical to the tensor ops of activations.ts, also at ±0, ±∞, NaN and extremes; the in-place kernels check their arguments', () => {
   if (!onNativeWasm()) return;
   tf.tidy(() => {
     const special = [0, -0, Infinity, -Infinity, NaN, 88, -88, 1e-30, -1e-30, 3e38];
@@ -161,6 +161,13 @@ test('the native SiLU backward pass is bit-identical to the tensor ops of activa
   const v = new Float32Array(8);
   assert.throws(() => blas.siluBackward(v, v.subarray(0, 7), v, new Float32Array(8)), /same length/);
   assert.throws(() => blas.siluBackward(v, v, v, v), /overlaps/);
+  assert.throws(() => blas.siluInPlace(v, v.subarray(0, 7)), /same length/);
+  assert.throws(() => blas.siluInPlace(v.subarray(0, 4), v.subarray(2, 6)), /overlap/);
+  assert.throws(() => blas.multiplyInPlace(v, new Float32Array(7)), /same length/);
+  assert.throws(() => blas.multiplyInPlace(v, v), /overlap/);
+  const a = Float32Array.from([1.5, -2, 0, 3e38]);
+  blas.multiplyInPlace(a, Float32Array.from([2, 0.1, -1, 10]));
+  assert.deepEqual([...a], [3, Math.fround(-2 * Math.fround(0.1)), -0, Infinity]);
 });
 
 test('the dense layer runs its three products and the SiLU backward natively (no transposes); a gradient w.r.t. x alone skips dW', async () => {

@@ -173,6 +173,49 @@ test('fused MLP gradients match float64 central finite differences (silu, tanh)'
   }
 });
 
+/**
+ * The fused SiLU pass in float32, one rounding per operation, as documented in fusedMlp.ts and
+ * native/blas.c: σ from Cephes' expf of exp(−|u|), h = u σ, returned h (the layer's output).
+ */
+function siluReference(u: number): number {
+  const f = Math.fround;
+  const bits = new Float32Array(1);
+  const int = new Int32Array(bits.buffer);
+  const [p0, p1, p2, p3, p4, p5] = [1.98756915e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1].map(f);
+  const round = 12582912;
+  let x = f(0 - Math.abs(u));
+  x = x < -87 ? -87 : x;
+  const fx = f(f(x * f(1.44269504088896341)) + round);
+  let r = f(fx - round);
+  r = f(f(x - f(r * f(0.693359375))) - f(r * f(-2.1219444e-4)));
+  const t = f(r * r);
+  const q = f(f(f(f(f(f(f(f(f(r * p0) + p1) * t) + f(f(r * p2) + p3)) * t) + f(f(r * p4) + p5)) * t) + r) + 1);
+  bits[0] = fx;
+  int[0] = (int[0] + 127) << 23;
+  const e = f(q * bits[0]);
+  const inv = f(1 / f(1 + e));
+  const s = u >= 0 ? inv : f(e * inv);
+  return f(u * s);
+}
+
+test('the fused SiLU (native when the addon is loaded, else WebAssembly SIMD) computes its documented float32 formula bit for bit', () => {
+  // y = silu(x W1) I: products by powers of two and the identity are exact, so y holds the SiLU pass's own bits
+  const n = 1200;
+  const special = [0, -0, 1e-30, -1e-30, 40, -40, 87, -87, 88, -88, 100, -100, 1e-3, -1e-3];
+  const xv = Float32Array.from({ length: n }, (_, i) => (i < special.length ? special[i] : (i - n / 2) * 0.0917 + Math.sin(i)));
+  const w = [1, -1, 0.5, 2, -4, 0.25, 8, -0.125];
+  const y = tf.tidy(() => {
+    const params = [tf.tensor2d(w, [1, 8]), tf.zeros([8]), tf.eye(8), tf.zeros([8])];
+    return fusedMlp(tf.tensor2d(xv, [n, 1]), params, 'silu').dataSync();
+  });
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < 8; j++) {
+      const ref = siluReference(Math.fround(xv[i] * w[j]));
+      assert.ok(Object.is(y[8 * i + j], ref) || (y[8 * i + j] === 0 && ref === 0), `silu(${xv[i] * w[j]}) = ${y[8 * i + j]} vs ${ref}`);
+    }
+  }
+});
+
 test('200 Adam steps through fused MLPs keep the tensor count flat; a forward whose gradient is never taken leaks nothing', () => {
   const [kn, kx] = random.split(random.key(8), 2);
   const nets = [mlp(kn, [1, 16, 16, 2], { name: 'a' }), mlp(random.fold(kn, 1), [1, 16, 16, 2], { name: 'b' })];

@@ -56,6 +56,14 @@ export interface NativeBlas {
    * operation rounded to float32 in that order (bit-identical to the four tensor ops).
    */
   siluBackward(dy: Float32Array, s: Float32Array, h: Float32Array, du: Float32Array): void;
+  /**
+   * u ← silu(u) = u σ(u) and d = silu′(u) = σ + h (1 − σ), with σ from Cephes' expf of
+   * exp(−|u|) exactly as the fused MLP's WebAssembly-SIMD kernel computes it (same bits);
+   * u and d of equal length, not overlapping.
+   */
+  siluInPlace(u: Float32Array, d: Float32Array): void;
+  /** a ← a ⊙ b elementwise (equal lengths, not overlapping). */
+  multiplyInPlace(a: Float32Array, b: Float32Array): void;
   /** The OpenBLAS kernel family in use (e.g. `Cooperlake`, `SkylakeX`, `Haswell`). */
   readonly corename: string;
   /** OpenBLAS's build configuration string. */
@@ -67,7 +75,7 @@ interface Addon extends Omit<NativeBlas, 'corename' | 'config'> {
   info(): { corename: string; config: string; threads: number };
 }
 
-const FUNCTIONS = ['sgemm', 'fillRows', 'sumRows', 'siluBackward', 'setThreads', 'info'] as const;
+const FUNCTIONS = ['sgemm', 'fillRows', 'sumRows', 'siluBackward', 'siluInPlace', 'multiplyInPlace', 'setThreads', 'info'] as const;
 const ADDON = fileURLToPath(new URL('../../build/native/transportlab_blas.node', import.meta.url));
 
 let loaded: { addon: Addon; blas: NativeBlas } | null | undefined;
@@ -87,8 +95,8 @@ function load(): { addon: Addon; blas: NativeBlas } | null {
   if (!(Number.isInteger(threads) && threads >= 1)) throw new ArgumentError('TRANSPORTLAB_BLAS_THREADS', 'a positive integer', env);
   addon.setThreads(threads);
   const { corename, config } = addon.info();
-  const { sgemm, fillRows, sumRows, siluBackward } = addon;
-  const blas: NativeBlas = { sgemm, fillRows, sumRows, siluBackward, corename, config };
+  const { sgemm, fillRows, sumRows, siluBackward, siluInPlace, multiplyInPlace } = addon;
+  const blas: NativeBlas = { sgemm, fillRows, sumRows, siluBackward, siluInPlace, multiplyInPlace, corename, config };
   return { addon, blas };
 }
 

@@ -12,7 +12,8 @@
  *
  * Where the numbers live: H_i, D_i and G_i in a reused WebAssembly memory (the {@link Arena}:
  * no allocation per call), where a WebAssembly-SIMD kernel computes SiLU with its derivative in
- * place and G ⊙ D; the products run natively through OpenBLAS `sgemm` with its transpose
+ * place and G ⊙ D (natively, same bits, vectorised for AVX-512/AVX2, when the addon is loaded:
+ * W3's step 12.7 → 10.2 ms of CPU); the products run natively through OpenBLAS `sgemm` with its transpose
  * flags (../core/native.ts) on views of that memory when the addon is loaded and a product is
  * not tiny, otherwise through the register-blocked JavaScript loops below; the other
  * activations are host loops in double precision rounded to float32. When the fused op wins
@@ -57,9 +58,9 @@ export function firstOrderOnly(): boolean {
  * disabled by the environment (`TRANSPORTLAB_FUSED_MLP=0`, e.g. to time the per-layer path),
  * wasm or cpu backend with WebAssembly SIMD, at most first-order gradients, and where it was
  * measured to win (one gradient step, CPU time, this project's 2-core machine, 2026-11-24):
- * - with the native addon, every layer of at most 128 · 128 weights (MLP(1, 64, 64, 2) at
+ * - with the native addon, every layer of at most 256 · 256 weights (MLP(1, 64, 64, 2) at
  *   batch 1024: 1.86 → 0.79 ms; MLP(3, 128, 128, 2) at 4096: 7.97 → 7.56 ms; MLP(3, 256, 256,
- *   256, 2) at 4096, W1's network, only 3% apart, so left to the per-layer path);
+ *   256, 2) at 4096, W1's network, 50.2 → 44.0 ms once SiLU ran natively, 2026-11-24);
  * - without it (JavaScript products), at most {@link JS_MAX_WORK} multiply-adds in all
  *   (MLP(1, 8, 8, 2) at batch 1024, 90k: 0.89 → 0.84 ms; MLP(1, 16, 16, 2), 330k: 0.86 →
  *   2.03 ms; MLP(3, 16, 2) at batch 8: 0.24 → 0.09 ms).
@@ -80,7 +81,7 @@ export function fusedMlpApplies(sizes: readonly number[], n: number): boolean {
 /** Largest number of multiply-adds of a forward pass for the JavaScript products (measured crossover with XNNPACK). */
 const JS_MAX_WORK = 65536;
 /** Largest nIn · nOut of a layer for the native products. */
-const NATIVE_MAX_LAYER = 128 * 128;
+const NATIVE_MAX_LAYER = 256 * 256;
 
 /** Pointwise h = act(u) and d = act′(u) (h may be u: in place), over arrays of equal length. */
 type Pointwise = (u: Float32Array, h: Float32Array, d: Float32Array) => void;
@@ -232,14 +233,18 @@ class Arena {
     return new Float32Array(this.kernel.memory.buffer, off, length);
   }
 
-  /** SiLU of `length` floats at `u`, h written in place over u, silu′ at `d`. */
+  /** SiLU of `length` floats at `u`, h written in place over u, silu′ at `d` (natively when the addon is loaded: same bits). */
   silu(u: number, d: number, length: number): void {
-    this.kernel.run(0, u, u, d, u + 4 * length);
+    const blas = nativeBlas();
+    if (blas !== undefined) blas.siluInPlace(this.view(u, length), this.view(d, length));
+    else this.kernel.run(0, u, u, d, u + 4 * length);
   }
 
-  /** a ← a ⊙ b over `length` floats. */
+  /** a ← a ⊙ b over `length` floats (natively when the addon is loaded). */
   multiply(a: number, b: number, length: number): void {
-    this.kernel.run(1, a, b, 0, a + 4 * length);
+    const blas = nativeBlas();
+    if (blas !== undefined) blas.multiplyInPlace(this.view(a, length), this.view(b, length));
+    else this.kernel.run(1, a, b, 0, a + 4 * length);
   }
 }
 
