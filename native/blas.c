@@ -18,6 +18,7 @@
 #include <node_api.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <math.h>
 #include <stdlib.h>
 
 enum { CBLAS_ROW_MAJOR = 101, CBLAS_NO_TRANS = 111, CBLAS_TRANS = 112 };
@@ -243,6 +244,46 @@ static napi_value multiply_in_place(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+VECTOR_CLONES static void adam_kernel(float *restrict out, const float *restrict p, const float *restrict g, float *restrict m, float *restrict v,
+                                      size_t n, double scale, double beta1, double beta2, double step_size, double sqrt_bc2, double eps,
+                                      double decay) {
+  for (size_t j = 0; j < n; j++) {
+    const double gj = g[j] * scale + decay * p[j];
+    const double mj = beta1 * m[j] + (1 - beta1) * gj;
+    const double vj = beta2 * v[j] + (1 - beta2) * gj * gj;
+    m[j] = (float)mj;
+    v[j] = (float)vj;
+    out[j] = (float)(p[j] - (step_size * mj) / (sqrt(vj) / sqrt_bc2 + eps));
+  }
+}
+
+/*
+ * adamUpdate(out, p, g, m, v, scale, beta1, beta2, stepSize, sqrtBc2, eps, weightDecay): one
+ * Adam step of PyTorch's rule in double precision, m and v stored as float32, the same operations
+ * in the same order as src/nn/optim.ts's JavaScript loop (same bits): g' = g scale + λ p,
+ * m ← β1 m + (1 − β1) g', v ← β2 v + (1 − β2) g'², out = p − (stepSize m) / (√v / sqrtBc2 + ε),
+ * with the unrounded m and v in the last line. Five arrays of equal length, out overlapping none.
+ */
+static napi_value adam_update(napi_env env, napi_callback_info info) {
+  size_t argc = 12;
+  napi_value argv[12];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 12) FAIL(env, type_error, "adamUpdate expects 12 arguments");
+  float *arr[5];
+  size_t len[5];
+  for (int i = 0; i < 5; i++) {
+    if (!get_f32(env, argv[i], &arr[i], &len[i])) FAIL(env, type_error, "adamUpdate: out, p, g, m and v must be attached Float32Arrays");
+    if (len[i] != len[0]) FAIL(env, range_error, "adamUpdate: out, p, g, m and v must have the same length");
+  }
+  for (int i = 0; i < 5; i++)
+    for (int j = i + 1; j < 5; j++)
+      if (overlap(arr[i], len[i], arr[j], len[j]) && (i >= 3 || j >= 3 || i == 0)) FAIL(env, range_error, "adamUpdate: out, m or v overlaps another array");
+  double x[7];
+  for (int i = 0; i < 7; i++)
+    if (napi_get_value_double(env, argv[5 + i], &x[i]) != napi_ok) FAIL(env, type_error, "adamUpdate: the scalars must be numbers");
+  adam_kernel(arr[0], arr[1], arr[2], arr[3], arr[4], len[0], x[0], x[1], x[2], x[3], x[4], x[5], x[6]);
+  return NULL;
+}
+
 /* setThreads(n): the number of threads OpenBLAS uses from now on (n ≥ 1). */
 static napi_value set_threads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -276,6 +317,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"siluBackward", NULL, silu_backward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"siluInPlace", NULL, silu_in_place, NULL, NULL, NULL, napi_enumerable, NULL},
       {"multiplyInPlace", NULL, multiply_in_place, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"adamUpdate", NULL, adam_update, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_enumerable, NULL},
       {"info", NULL, blas_info, NULL, NULL, NULL, napi_enumerable, NULL},
   };

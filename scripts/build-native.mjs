@@ -35,7 +35,7 @@ function build() {
   const libraries = process.platform === 'linux' ? [['-lopenblas'], ['-l:libopenblas.so.0']] : [['-lopenblas']];
   let error = '';
   for (const lib of libraries) {
-    const args = ['-O3', '-std=c11', '-ffp-contract=off', '-Wall', '-shared', '-fPIC', `-I${headers}`, ...platform, source, '-o', tmp, ...lib];
+    const args = ['-O3', '-std=c11', '-ffp-contract=off', '-fno-math-errno', '-Wall', '-shared', '-fPIC', `-I${headers}`, ...platform, source, '-o', tmp, ...lib, '-lm'];
     const r = spawnSync(cc, args, { encoding: 'utf8' });
     if (r.status === 0) {
       // load it in a separate process before putting it in place: a broken build must not be found

@@ -170,6 +170,30 @@ test('the native SiLU backward pass is bit-identical to the tensor ops of activa
   assert.deepEqual([...a], [3, Math.fround(-2 * Math.fround(0.1)), -0, Infinity]);
 });
 
+test('native adamUpdate gives the bits of the double-precision Adam rule of optim.ts (unrounded m, v in the update), and checks its arguments', () => {
+  if (blas === undefined) return;
+  const n = 1000;
+  const p = Float32Array.from(random.normal(random.key(31), n));
+  const g = Float32Array.from(random.normal(random.key(32), n), (x, j) => (j % 97 === 0 ? 0 : x * 10 ** ((j % 7) - 3)));
+  const m = Float32Array.from(random.normal(random.key(33), n), (x) => 0.1 * x);
+  const v = Float32Array.from(random.normal(random.key(34), n), (x) => 0.01 * x * x);
+  const [scale, b1, b2, lr, eps, decay, t] = [0.7, 0.9, 0.999, 1e-3, 1e-8, 0.01, 3];
+  const [stepSize, sqrtBc2] = [lr / (1 - b1 ** t), Math.sqrt(1 - b2 ** t)];
+  const [mRef, vRef, outRef] = [m.slice(), v.slice(), new Float32Array(n)];
+  for (let j = 0; j < n; j++) {
+    const gj = g[j] * scale + decay * p[j];
+    const mj = (mRef[j] = b1 * mRef[j] + (1 - b1) * gj);
+    const vj = (vRef[j] = b2 * vRef[j] + (1 - b2) * gj * gj);
+    outRef[j] = p[j] - (stepSize * mj) / (Math.sqrt(vj) / sqrtBc2 + eps);
+  }
+  const out = new Float32Array(n);
+  blas.adamUpdate(out, p, g, m, v, scale, b1, b2, stepSize, sqrtBc2, eps, decay);
+  assert.deepEqual([out, m, v], [outRef, mRef, vRef]);
+  assert.throws(() => blas.adamUpdate(out, p, g, m.subarray(1), v, 1, b1, b2, 1, 1, eps, 0), /same length/);
+  assert.throws(() => blas.adamUpdate(m, p, g, m, v, 1, b1, b2, 1, 1, eps, 0), /overlaps/);
+  assert.throws(() => blas.adamUpdate(out, p, g, m, v, 1, b1, b2, 1, 1, 'x' as unknown as number, 0), TypeError);
+});
+
 test('the dense layer runs its three products and the SiLU backward natively (no transposes); a gradient w.r.t. x alone skips dW', async () => {
   const net = mlp(random.key(2), [3, 16, 2]);
   const x = tf.randomUniform([8, 3], -1, 1, 'float32', 7) as tf.Tensor2D;

@@ -64,6 +64,27 @@ export interface NativeBlas {
   siluInPlace(u: Float32Array, d: Float32Array): void;
   /** a ← a ⊙ b elementwise (equal lengths, not overlapping). */
   multiplyInPlace(a: Float32Array, b: Float32Array): void;
+  /**
+   * One Adam step in double precision, the same operations in the same order as the
+   * JavaScript loop of src/nn/optim.ts (same bits): g' = g·scale + λp,
+   * m ← β1 m + (1 − β1) g', v ← β2 v + (1 − β2) g'² (stored as float32),
+   * out = p − (stepSize · m) / (√v / sqrtBc2 + ε) with the unrounded m, v. Equal lengths;
+   * out, m and v overlap no other array.
+   */
+  adamUpdate(
+    out: Float32Array,
+    p: Float32Array,
+    g: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    scale: number,
+    beta1: number,
+    beta2: number,
+    stepSize: number,
+    sqrtBc2: number,
+    eps: number,
+    weightDecay: number,
+  ): void;
   /** The OpenBLAS kernel family in use (e.g. `Cooperlake`, `SkylakeX`, `Haswell`). */
   readonly corename: string;
   /** OpenBLAS's build configuration string. */
@@ -75,7 +96,7 @@ interface Addon extends Omit<NativeBlas, 'corename' | 'config'> {
   info(): { corename: string; config: string; threads: number };
 }
 
-const FUNCTIONS = ['sgemm', 'fillRows', 'sumRows', 'siluBackward', 'siluInPlace', 'multiplyInPlace', 'setThreads', 'info'] as const;
+const FUNCTIONS = ['sgemm', 'fillRows', 'sumRows', 'siluBackward', 'siluInPlace', 'multiplyInPlace', 'adamUpdate', 'setThreads', 'info'] as const;
 const ADDON = fileURLToPath(new URL('../../build/native/transportlab_blas.node', import.meta.url));
 
 let loaded: { addon: Addon; blas: NativeBlas } | null | undefined;
@@ -95,8 +116,8 @@ function load(): { addon: Addon; blas: NativeBlas } | null {
   if (!(Number.isInteger(threads) && threads >= 1)) throw new ArgumentError('TRANSPORTLAB_BLAS_THREADS', 'a positive integer', env);
   addon.setThreads(threads);
   const { corename, config } = addon.info();
-  const { sgemm, fillRows, sumRows, siluBackward, siluInPlace, multiplyInPlace } = addon;
-  const blas: NativeBlas = { sgemm, fillRows, sumRows, siluBackward, siluInPlace, multiplyInPlace, corename, config };
+  const { sgemm, fillRows, sumRows, siluBackward, siluInPlace, multiplyInPlace, adamUpdate } = addon;
+  const blas: NativeBlas = { sgemm, fillRows, sumRows, siluBackward, siluInPlace, multiplyInPlace, adamUpdate, corename, config };
   return { addon, blas };
 }
 

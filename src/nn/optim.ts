@@ -3,7 +3,8 @@
  *
  * The optimiser state (moments, momentum buffers) lives in plain Float32Arrays, and each
  * parameter is updated by one fused JavaScript pass over its values and gradient (on wasm
- * straight from and into the backend's heap, ./wasmKernels.ts): a step costs one gradient
+ * straight from and into the backend's heap, ./wasmKernels.ts; Adam's pass runs natively,
+ * with the same bits, when the addon of ../core/native.ts is loaded): a step costs one gradient
  * computation plus one small kernel per parameter, instead of a dozen TensorFlow.js ops per
  * parameter.
  *
@@ -11,6 +12,7 @@
  */
 import { tf } from '../core/backend.js';
 import { ArgumentError, checkPositive } from '../core/errors.js';
+import { nativeBlas } from '../core/native.js';
 import { computeTensor, hostValues } from './wasmKernels.js';
 
 /** A first-order optimiser of a fixed list of variables. */
@@ -116,10 +118,13 @@ export function adam(
   if (!(Number.isFinite(weightDecay) && weightDecay >= 0)) throw new ArgumentError('weightDecay', 'a finite number ≥ 0', weightDecay);
   const m = zerosLike(params);
   const v = zerosLike(params);
+  const blas = nativeBlas();
   return optimizer(params, clipNorm, (i, t, out, p, g, scale) => {
     const stepSize = lr / (1 - beta1 ** t);
     const sqrtBc2 = Math.sqrt(1 - beta2 ** t);
     const [mi, vi] = [m[i], v[i]];
+    // natively when the addon is loaded: the same operations in the same order (same bits)
+    if (blas !== undefined) return blas.adamUpdate(out, p, g, mi, vi, scale, beta1, beta2, stepSize, sqrtBc2, eps, weightDecay);
     for (let j = 0; j < out.length; j++) {
       const gj = g[j] * scale + weightDecay * p[j];
       const mj = (mi[j] = beta1 * mi[j] + (1 - beta1) * gj);
