@@ -1,7 +1,8 @@
 /**
  * Jupyter subcommands of `transportlab`:
  * - `kernel --connection-file F`: runs the kernel (started by Jupyter through the kernelspec);
- * - `install [--user|--sys-prefix|--prefix P]` / `uninstall [...]`: the `transportlab` kernelspec;
+ * - `install [--user|--sys-prefix|--prefix P]` / `uninstall [...]`: the `transportlab` kernelspec
+ *   and the prebuilt JupyterLab extension of the widget views (`labextensions/transportlab-widgets`);
  * - `start [--port N] [--dir D]`: installs the kernelspec into `build/jupyter`, starts Debian's
  *   classic notebook server on 127.0.0.1 with the notebooks folder and a fresh token, and prints
  *   the URL with the token. Stops the server on Ctrl+C.
@@ -11,7 +12,7 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { installKernelspec, uninstallKernelspec, type InstallScope } from '../kernel/kernelspec.js';
+import { installKernelspec, installLabextension, LABEXTENSION_SOURCE, uninstallKernelspec, uninstallLabextension, type InstallScope } from '../kernel/kernelspec.js';
 import { freePort, kernelspecJupyterPath, newToken, parsePort, PYTHON, stopOnSignals, withServerOptions, type ServerCommandOptions } from './server.js';
 
 interface ScopeOptions {
@@ -71,12 +72,18 @@ export function registerJupyter(program: Command): void {
       process.once('SIGTERM', () => void kernel.shutdown());
       await kernel.closed;
     });
-  withScopeOptions(program.command('install').description('install the "transportlab" Jupyter kernelspec')).action((o: ScopeOptions) => {
-    process.stdout.write(`installed kernelspec transportlab in ${installKernelspec(scopeOf(o))}\n`);
+  withScopeOptions(program.command('install').description('install the "transportlab" Jupyter kernelspec and the JupyterLab widget extension')).action((o: ScopeOptions) => {
+    const scope = scopeOf(o);
+    process.stdout.write(`installed kernelspec transportlab in ${installKernelspec(scope)}\n`);
+    const lab = installLabextension(scope);
+    process.stdout.write(lab ? `installed JupyterLab extension in ${lab}\n` : `JupyterLab extension not built (no ${LABEXTENSION_SOURCE}; run node widgets/lab/build.mjs), skipped\n`);
   });
-  withScopeOptions(program.command('uninstall').description('remove the "transportlab" Jupyter kernelspec')).action((o: ScopeOptions) => {
-    const dir = uninstallKernelspec(scopeOf(o));
+  withScopeOptions(program.command('uninstall').description('remove the "transportlab" Jupyter kernelspec and the JupyterLab widget extension')).action((o: ScopeOptions) => {
+    const scope = scopeOf(o);
+    const dir = uninstallKernelspec(scope);
     process.stdout.write(dir ? `removed ${dir}\n` : 'no transportlab kernelspec there\n');
+    const lab = uninstallLabextension(scope);
+    process.stdout.write(lab ? `removed ${lab}\n` : 'no transportlab JupyterLab extension there\n');
   });
   withServerOptions(program.command('start').description('start a local Jupyter notebook server on the notebooks folder with the transportlab kernel'))
     .action(async (o: ServerCommandOptions) => {

@@ -5,6 +5,10 @@
  * - `--sys-prefix`: `sys.prefix/share/jupyter/kernels` of `/usr/bin/python3`,
  * - `--prefix P`: `P/share/jupyter/kernels`.
  *
+ * The prebuilt JupyterLab 4 extension of the widget views (`widgets/lab/labextension`, built by
+ * `node widgets/lab/build.mjs`) goes beside the kernels directory, into
+ * `<data dir>/labextensions/transportlab-widgets/`, where JupyterLab finds prebuilt extensions.
+ *
  * The kernel is started as `node <package>/dist/cli/main.js kernel --connection-file F`;
  * Jupyter interrupts it with SIGINT, which stops synchronous code too (an interrupt_request on the
  * control channel can only be read once the cell yields to the event loop).
@@ -12,10 +16,11 @@
  * @module
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ArgumentError } from '../core/errors.js';
+import { WIDGET_MODULE } from '../widgets/protocol.js';
 import { PACKAGE_ROOT } from './paths.js';
 import { drawLogo } from './png.js';
 
@@ -72,6 +77,42 @@ export function installKernelspec(scope: InstallScope = {}): string {
 /** Removes the kernelspec from the scope's kernels directory; returns it, or `undefined` if none was there. */
 export function uninstallKernelspec(scope: InstallScope = {}): string | undefined {
   const dir = join(kernelsDir(scope), KERNEL_NAME);
+  if (!existsSync(dir)) return undefined;
+  rmSync(dir, { recursive: true, force: true });
+  return dir;
+}
+
+/** The built JupyterLab extension of the widget views in this package. */
+export const LABEXTENSION_SOURCE = join(PACKAGE_ROOT, 'widgets', 'lab', 'labextension');
+
+/** The `labextensions` directory of a scope (the sibling of its `kernels` directory). */
+export function labextensionsDir(scope: InstallScope): string {
+  return join(dirname(kernelsDir(scope)), 'labextensions');
+}
+
+/**
+ * Copies the built labextension `source` to `<labextensions>/transportlab-widgets` of the scope,
+ * replacing an older copy; returns that directory, or `undefined` when `source` holds no build
+ * (no `package.json`). Throws an `ArgumentError` when the build is not the `transportlab-widgets`
+ * module or lacks its `jupyterlab._build.load` entry.
+ */
+export function installLabextension(scope: InstallScope = {}, source: string = LABEXTENSION_SOURCE): string | undefined {
+  const meta = join(source, 'package.json');
+  if (!existsSync(meta)) return undefined;
+  const data = JSON.parse(readFileSync(meta, 'utf8')) as { name?: unknown; jupyterlab?: { _build?: { load?: unknown } } };
+  if (data.name !== WIDGET_MODULE) throw new ArgumentError('source', `a labextension named ${WIDGET_MODULE}`, data.name);
+  const load = data.jupyterlab?._build?.load;
+  if (typeof load !== 'string' || !existsSync(join(source, load))) throw new ArgumentError('source', 'a built labextension (jupyterlab._build.load naming its remoteEntry file)', load);
+  const dir = join(labextensionsDir(scope), WIDGET_MODULE);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dirname(dir), { recursive: true });
+  cpSync(source, dir, { recursive: true });
+  return dir;
+}
+
+/** Removes `<labextensions>/transportlab-widgets` of the scope; returns it, or `undefined` if none was there. */
+export function uninstallLabextension(scope: InstallScope = {}): string | undefined {
+  const dir = join(labextensionsDir(scope), WIDGET_MODULE);
   if (!existsSync(dir)) return undefined;
   rmSync(dir, { recursive: true, force: true });
   return dir;
