@@ -182,18 +182,19 @@ static napi_value silu_backward(napi_env env, napi_callback_info info) {
 #endif
 
 /*
- * The SiLU pass of the fused MLP, bit-identical to its WebAssembly-SIMD kernel
- * (src/nn/fusedMlp.ts, with Cephes expf of src/targets/wasm-simd.ts): for x = −|u| clamped
- * at −87, k = round(x log2 e) (by adding and subtracting 1.5·2²³), r = (x − k C1) − k C2,
- * t = r², e = 2^k ((((P0 r + P1) t + (P2 r + P3)) t + (P4 r + P5)) t + r + 1) = exp(−|u|);
- * σ = 1/(1 + e) for u ≥ 0, else e/(1 + e); h = u σ is written over u, d = σ + h (1 − σ).
+ * The SiLU pass of the fused MLP over one row, after adding the bias: u ← u + b, then, bit-
+ * identical to the fused MLP's WebAssembly-SIMD kernel (src/nn/fusedMlp.ts, with Cephes expf of
+ * src/targets/wasm-simd.ts): for x = −|u| clamped at −87, k = round(x log2 e) (by adding and
+ * subtracting 1.5·2²³), r = (x − k C1) − k C2, t = r², e = 2^k ((((P0 r + P1) t + (P2 r + P3)) t
+ * + (P4 r + P5)) t + r + 1) = exp(−|u|); σ = 1/(1 + e) for u ≥ 0, else e/(1 + e); h = u σ is
+ * written over u, d = σ + h (1 − σ).
  */
-VECTOR_CLONES static void silu_kernel(float *restrict u, float *restrict d, size_t n) {
+VECTOR_CLONES static void silu_row(float *restrict u, const float *restrict b, float *restrict d, size_t n) {
   const float log2e = 1.44269504088896341f, round = 12582912.0f, c1 = 0.693359375f, c2 = -2.1219444e-4f;
   const float p0 = 1.98756915e-4f, p1 = 1.3981999507e-3f, p2 = 8.3334519073e-3f, p3 = 4.1665795894e-2f, p4 = 1.6666665459e-1f,
               p5 = 5.0000001201e-1f;
   for (size_t i = 0; i < n; i++) {
-    const float ui = u[i];
+    const float ui = u[i] + b[i];
     float x = 0.0f - (ui < 0.0f ? -ui : ui);
     x = x < -87.0f ? -87.0f : x;
     const float fx = x * log2e + round;
@@ -212,17 +213,23 @@ VECTOR_CLONES static void silu_kernel(float *restrict u, float *restrict d, size
   }
 }
 
-/* siluInPlace(u, d): h = silu(u) written over u and d = silu′(u), as silu_kernel above. */
+/*
+ * siluInPlace(u, b, d): for u a row-major [u.length / b.length, b.length] matrix, h = silu(u + b)
+ * (b added to every row) written over u and d = silu′(u + b), row by row as silu_row above.
+ */
 static napi_value silu_in_place(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 2) FAIL(env, type_error, "siluInPlace expects 2 arguments");
-  float *u, *d;
-  size_t nu, nd;
-  if (!get_f32(env, argv[0], &u, &nu) || !get_f32(env, argv[1], &d, &nd)) FAIL(env, type_error, "siluInPlace: u and d must be attached Float32Arrays");
+  size_t argc = 3;
+  napi_value argv[3];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 3) FAIL(env, type_error, "siluInPlace expects 3 arguments");
+  float *u, *b, *d;
+  size_t nu, nb, nd;
+  if (!get_f32(env, argv[0], &u, &nu) || !get_f32(env, argv[1], &b, &nb) || !get_f32(env, argv[2], &d, &nd)) {
+    FAIL(env, type_error, "siluInPlace: u, b and d must be attached Float32Arrays");
+  }
   if (nd != nu) FAIL(env, range_error, "siluInPlace: u and d must have the same length");
-  if (overlap(u, nu, d, nd)) FAIL(env, range_error, "siluInPlace: u and d overlap");
-  silu_kernel(u, d, nu);
+  if (nb == 0 ? nu != 0 : nu % nb != 0) FAIL(env, range_error, "siluInPlace: u.length must be a multiple of b.length");
+  if (overlap(u, nu, d, nd) || overlap(u, nu, b, nb) || overlap(d, nd, b, nb)) FAIL(env, range_error, "siluInPlace: u, b and d overlap");
+  for (size_t r = 0; r < nu; r += nb) silu_row(u + r, b, d + r, nb);
   return NULL;
 }
 

@@ -161,8 +161,16 @@ test('the native SiLU backward pass is bit-identical to the tensor ops of activa
   const v = new Float32Array(8);
   assert.throws(() => blas.siluBackward(v, v.subarray(0, 7), v, new Float32Array(8)), /same length/);
   assert.throws(() => blas.siluBackward(v, v, v, v), /overlaps/);
-  assert.throws(() => blas.siluInPlace(v, v.subarray(0, 7)), /same length/);
-  assert.throws(() => blas.siluInPlace(v.subarray(0, 4), v.subarray(2, 6)), /overlap/);
+  const b = new Float32Array(4);
+  assert.throws(() => blas.siluInPlace(v, b, v.subarray(0, 7)), /same length/);
+  assert.throws(() => blas.siluInPlace(v, new Float32Array(3), new Float32Array(8)), /multiple/);
+  assert.throws(() => blas.siluInPlace(v.subarray(0, 4), b, v.subarray(2, 6)), /overlap/);
+  // the bias is added to every row before the SiLU: silu(u + b) = silu(0) = 0 and silu(1 − 1) = 0
+  const u = Float32Array.from([1, 2, -3, 4, 1, 2, -3, 4]);
+  const d = new Float32Array(8);
+  blas.siluInPlace(u, Float32Array.from([-1, -2, 3, -4]), d);
+  assert.deepEqual([...u], [0, 0, 0, 0, 0, 0, 0, 0]);
+  assert.deepEqual([...d], [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5]);
   assert.throws(() => blas.multiplyInPlace(v, new Float32Array(7)), /same length/);
   assert.throws(() => blas.multiplyInPlace(v, v), /overlap/);
   const a = Float32Array.from([1.5, -2, 0, 3e38]);

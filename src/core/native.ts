@@ -57,11 +57,12 @@ export interface NativeBlas {
    */
   siluBackward(dy: Float32Array, s: Float32Array, h: Float32Array, du: Float32Array): void;
   /**
-   * u ← silu(u) = u σ(u) and d = silu′(u) = σ + h (1 − σ), with σ from Cephes' expf of
-   * exp(−|u|) exactly as the fused MLP's WebAssembly-SIMD kernel computes it (same bits);
-   * u and d of equal length, not overlapping.
+   * For u a row-major [u.length / b.length, b.length] matrix, with v = u + b (b added to every
+   * row): u ← silu(v) = v σ(v) and d = silu′(v) = σ + h (1 − σ), with σ from Cephes' expf of
+   * exp(−|v|) exactly as the fused MLP's WebAssembly-SIMD kernel computes it (same bits);
+   * u and d of equal length; no two arrays overlap.
    */
-  siluInPlace(u: Float32Array, d: Float32Array): void;
+  siluInPlace(u: Float32Array, b: Float32Array, d: Float32Array): void;
   /** a ← a ⊙ b elementwise (equal lengths, not overlapping). */
   multiplyInPlace(a: Float32Array, b: Float32Array): void;
   /**

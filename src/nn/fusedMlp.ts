@@ -233,10 +233,19 @@ class Arena {
     return new Float32Array(this.kernel.memory.buffer, off, length);
   }
 
-  /** SiLU of `length` floats at `u`, h written in place over u, silu′ at `d` (natively when the addon is loaded: same bits). */
-  silu(u: number, d: number, length: number): void {
+  /** Whether {@link silu} adds the bias itself (natively, in the same pass). */
+  get siluAddsBias(): boolean {
+    return nativeBlas() !== undefined;
+  }
+
+  /**
+   * SiLU of `length` floats at `u` (rows of `bias.length`), h written in place over u, silu′ at
+   * `d`: natively of U + bias, the bias added in the same pass ({@link siluAddsBias}), else by
+   * the WebAssembly kernel of U, whose rows must already hold the bias (same bits either way).
+   */
+  silu(u: number, d: number, length: number, bias: Float32Array): void {
     const blas = nativeBlas();
-    if (blas !== undefined) blas.siluInPlace(this.view(u, length), this.view(d, length));
+    if (blas !== undefined) blas.siluInPlace(this.view(u, length), bias, this.view(d, length));
     else this.kernel.run(0, u, u, d, u + 4 * length);
   }
 
@@ -405,10 +414,12 @@ export function fusedMlp(x: tf.Tensor2D, params: readonly tf.Tensor[], activatio
         const W = pv[2 * i].slice();
         Ws.push(W);
         const U = i === k - 1 ? out : mem.view(H[i + 1], n * nOut);
-        fillRows(U, pv[2 * i + 1], n);
-        mm(false, false, n, nOut, nIn, mem.view(H[i], n * nIn), nIn, W, nOut, 1, U, nOut);
+        // U = H W + b: the bias first, the product accumulated onto it, unless SiLU adds it
+        const biasInSilu = activation === 'silu' && i < k - 1 && mem.siluAddsBias;
+        if (!biasInSilu) fillRows(U, pv[2 * i + 1], n);
+        mm(false, false, n, nOut, nIn, mem.view(H[i], n * nIn), nIn, W, nOut, biasInSilu ? 0 : 1, U, nOut);
         if (i === k - 1) break;
-        if (activation === 'silu') mem.silu(H[i + 1], D[i], n * nOut); // h in place over u
+        if (activation === 'silu') mem.silu(H[i + 1], D[i], n * nOut, pv[2 * i + 1]); // h in place over u
         else POINTWISE[activation](U, U, mem.view(D[i], n * nOut));
       }
     }) as tf.Tensor2D;
