@@ -38,25 +38,8 @@
 import { tf } from '../core/backend.js';
 import { ArgumentError } from '../core/errors.js';
 import { type Activation, activate, activationImpl } from './activations.js';
+import { firstOrderOnly, type KernelFuncRunner } from './fusedMlp.js';
 import { nativeMatMul, nativeSiluGrad, onNativeWasm, onWasm, sumRows, transpose2d } from './wasmKernels.js';
-
-/**
- * The engine entry point behind `tf.customGrad` (public at run time, private in the type
- * declarations): unlike `customGrad`, its backward function returns one closure per input,
- * called only for the inputs the gradient needs.
- */
-interface KernelFuncRunner {
-  runKernelFunc(params: {
-    forwardFunc: (backend: unknown, save: (tensors: tf.Tensor[]) => void) => tf.Tensor;
-    backwardsFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => Record<string, () => tf.Tensor>;
-    inputs: Record<string, tf.Tensor>;
-  }): tf.Tensor;
-}
-
-/** Whether ops run now will be differentiated at most once (see the module notes). */
-function firstOrderOnly(): boolean {
-  return tf.engine().state.gradientDepth <= 1;
-}
 
 /**
  * y = act(x W + b) for x [n, nIn], W [nIn, nOut], b [nOut]; no activation when `activation`

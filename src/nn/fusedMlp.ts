@@ -38,12 +38,13 @@ import { computeTensor, hostValues } from './wasmKernels.js';
  * declarations): its backward function returns one closure per input, called only for the
  * inputs the gradient needs.
  */
-interface KernelFuncRunner {
-  runKernelFunc(params: {
-    forwardFunc: (backend: unknown, save: (tensors: tf.Tensor[]) => void) => tf.Tensor;
-    backwardsFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => Record<string, () => tf.Tensor>;
+export interface KernelFuncRunner {
+  /** One taped op: outputs O (a tensor or several), dy of the same form in the backward function. */
+  runKernelFunc<O extends tf.Tensor | tf.Tensor[]>(params: {
+    forwardFunc: (backend: unknown, save: (tensors: tf.Tensor[]) => void) => O;
+    backwardsFunc: (dy: O, saved: tf.Tensor[]) => Record<string, () => tf.Tensor>;
     inputs: Record<string, tf.Tensor>;
-  }): tf.Tensor;
+  }): O;
   /** Whether ops run now are recorded for a gradient. */
   isTapeOn(): boolean;
 }
