@@ -92,11 +92,11 @@ test('remoteEntry: a federated container whose plugin registers the views, base 
   const plotly = { newPlot() {}, react() {}, purge() {} };
   const provided = (module: unknown) => ({ get: () => Promise.resolve(() => module), from: 'host', eager: false, loaded: 1 });
   const scope: Record<string, Record<string, unknown>> = {
-    '@jupyter-widgets/base': { '6.0.12': provided(base) },
+    '@jupyter-widgets/base': { '6.9.0': provided(base) },
     'plotly.js-dist-min': { '4.1.2': provided(plotly) },
   };
   await container.init(scope);
-  assert.deepEqual(Object.keys(scope['@jupyter-widgets/base']), ['6.0.12'], 'base is not bundled: the container offers no copy of its own');
+  assert.deepEqual(Object.keys(scope['@jupyter-widgets/base']), ['6.9.0'], 'base is not bundled: the container offers no copy of its own');
   assert.ok(scope[WIDGET_MODULE], 'the container shares itself');
 
   const factory = await container.get('./extension');
