@@ -76,7 +76,7 @@ export function registerJupyter(program: Command): void {
     const scope = scopeOf(o);
     process.stdout.write(`installed kernelspec transportlab in ${installKernelspec(scope)}\n`);
     const lab = installLabextension(scope);
-    process.stdout.write(lab ? `installed JupyterLab extension in ${lab}\n` : `JupyterLab extension not built (no ${LABEXTENSION_SOURCE}; run node widgets/lab/build.mjs), skipped\n`);
+    process.stdout.write(lab ? `installed JupyterLab extension in ${lab}\n` : `JupyterLab extension not built (no ${LABEXTENSION_SOURCE}; run npm run build:labextension), skipped\n`);
   });
   withScopeOptions(program.command('uninstall').description('remove the "transportlab" Jupyter kernelspec and the JupyterLab widget extension')).action((o: ScopeOptions) => {
     const scope = scopeOf(o);

@@ -6,7 +6,7 @@
  * - `--prefix P`: `P/share/jupyter/kernels`.
  *
  * The prebuilt JupyterLab 4 extension of the widget views (`widgets/lab/labextension`, built by
- * `node widgets/lab/build.mjs`) goes beside the kernels directory, into
+ * `npm run build:labextension`) goes beside the kernels directory, into
  * `<data dir>/labextensions/transportlab-widgets/`, where JupyterLab finds prebuilt extensions.
  *
  * The kernel is started as `node <package>/dist/cli/main.js kernel --connection-file F`;
