@@ -4,7 +4,7 @@
  * of TensorFlow.js's wasm heap, so that products run at the native roofline with no copies,
  * transposes or repacking on the JavaScript side. Plus the two memory-bound helpers of a dense
  * layer (bias rows, column sums, the SiLU backward pass), the fused MLP's elementwise passes
- * (SiLU with its derivative in place, G ⊙ D) and OpenBLAS's thread/core queries.
+ * (SiLU with its derivative in place, G ⊙ D with its column sums) and OpenBLAS's thread/core queries.
  *
  * Every array argument is bounds-checked against the extent the product touches, and the
  * output may not overlap an input (all views may share one heap); violations throw a
@@ -233,21 +233,36 @@ static napi_value silu_in_place(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-VECTOR_CLONES static void multiply_kernel(float *restrict a, const float *restrict b, size_t n) {
-  for (size_t i = 0; i < n; i++) a[i] = a[i] * b[i];
+VECTOR_CLONES static void multiply_row(float *restrict a, const float *restrict b, double *restrict acc, size_t n) {
+  for (size_t j = 0; j < n; j++) {
+    const float x = a[j] * b[j];
+    a[j] = x;
+    acc[j] += x;
+  }
 }
 
-/* multiplyInPlace(a, b): a ← a ⊙ b elementwise (same lengths, no overlap). */
-static napi_value multiply_in_place(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 2) FAIL(env, type_error, "multiplyInPlace expects 2 arguments");
-  float *a, *b;
-  size_t na, nb;
-  if (!get_f32(env, argv[0], &a, &na) || !get_f32(env, argv[1], &b, &nb)) FAIL(env, type_error, "multiplyInPlace: a and b must be attached Float32Arrays");
-  if (nb != na) FAIL(env, range_error, "multiplyInPlace: a and b must have the same length");
-  if (overlap(a, na, b, nb)) FAIL(env, range_error, "multiplyInPlace: a and b overlap");
-  multiply_kernel(a, b, na);
+/*
+ * multiplyColumnSums(a, b, sums): a ← a ⊙ b elementwise (a and b row-major with sums.length
+ * columns) and sums[j] = Σ_i a[i, j] of the products, accumulated in double precision in row
+ * order (deterministic), then rounded to float32. No two arrays overlap.
+ */
+static napi_value multiply_column_sums(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 3) FAIL(env, type_error, "multiplyColumnSums expects 3 arguments");
+  float *a, *b, *sums;
+  size_t na, nb, ns;
+  if (!get_f32(env, argv[0], &a, &na) || !get_f32(env, argv[1], &b, &nb) || !get_f32(env, argv[2], &sums, &ns)) {
+    FAIL(env, type_error, "multiplyColumnSums: a, b and sums must be attached Float32Arrays");
+  }
+  if (nb != na) FAIL(env, range_error, "multiplyColumnSums: a and b must have the same length");
+  if (ns == 0 || na % ns != 0) FAIL(env, range_error, "multiplyColumnSums: a.length must be a multiple of sums.length > 0");
+  if (overlap(a, na, b, nb) || overlap(a, na, sums, ns) || overlap(b, nb, sums, ns)) FAIL(env, range_error, "multiplyColumnSums: a, b and sums overlap");
+  double *acc = calloc(ns, sizeof(double));
+  if (acc == NULL) FAIL(env, error, "multiplyColumnSums: out of memory");
+  for (size_t r = 0; r < na; r += ns) multiply_row(a + r, b + r, acc, ns);
+  for (size_t j = 0; j < ns; j++) sums[j] = (float)acc[j];
+  free(acc);
   return NULL;
 }
 
@@ -323,7 +338,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"sumRows", NULL, sum_rows, NULL, NULL, NULL, napi_enumerable, NULL},
       {"siluBackward", NULL, silu_backward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"siluInPlace", NULL, silu_in_place, NULL, NULL, NULL, napi_enumerable, NULL},
-      {"multiplyInPlace", NULL, multiply_in_place, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"multiplyColumnSums", NULL, multiply_column_sums, NULL, NULL, NULL, napi_enumerable, NULL},
       {"adamUpdate", NULL, adam_update, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_enumerable, NULL},
       {"info", NULL, blas_info, NULL, NULL, NULL, napi_enumerable, NULL},

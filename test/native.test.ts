@@ -171,11 +171,16 @@ test('the native SiLU backward pass is bit-identical to the tensor ops of activa
   blas.siluInPlace(u, Float32Array.from([-1, -2, 3, -4]), d);
   assert.deepEqual([...u], [0, 0, 0, 0, 0, 0, 0, 0]);
   assert.deepEqual([...d], [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5]);
-  assert.throws(() => blas.multiplyInPlace(v, new Float32Array(7)), /same length/);
-  assert.throws(() => blas.multiplyInPlace(v, v), /overlap/);
-  const a = Float32Array.from([1.5, -2, 0, 3e38]);
-  blas.multiplyInPlace(a, Float32Array.from([2, 0.1, -1, 10]));
-  assert.deepEqual([...a], [3, Math.fround(-2 * Math.fround(0.1)), -0, Infinity]);
+  assert.throws(() => blas.multiplyColumnSums(v, new Float32Array(7), new Float32Array(4)), /same length/);
+  assert.throws(() => blas.multiplyColumnSums(v, new Float32Array(8), new Float32Array(3)), /multiple/);
+  assert.throws(() => blas.multiplyColumnSums(v, v, new Float32Array(4)), /overlap/);
+  // [2, 4] ⊙ [2, 4]: the products, and their column sums in double precision, rounded once
+  const a = Float32Array.from([1.5, -2, 0, 3e38, 1e8, 0.1, 5, 1]);
+  const sums = new Float32Array(4);
+  blas.multiplyColumnSums(a, Float32Array.from([2, 0.1, -1, 10, 1, 3, 0, 1]), sums);
+  const p = [3, Math.fround(-2 * Math.fround(0.1)), -0, Infinity, 1e8, Math.fround(Math.fround(0.1) * 3), 0, 1];
+  assert.deepEqual([...a], p);
+  assert.deepEqual([...sums], [Math.fround(3 + 1e8), Math.fround(p[1] + p[5]), 0, Infinity]);
 });
 
 test('native adamUpdate gives the bits of the double-precision Adam rule of optim.ts (unrounded m, v in the update), and checks its arguments', () => {

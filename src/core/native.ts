@@ -63,8 +63,12 @@ export interface NativeBlas {
    * u and d of equal length; no two arrays overlap.
    */
   siluInPlace(u: Float32Array, b: Float32Array, d: Float32Array): void;
-  /** a ← a ⊙ b elementwise (equal lengths, not overlapping). */
-  multiplyInPlace(a: Float32Array, b: Float32Array): void;
+  /**
+   * a ← a ⊙ b elementwise (a, b row-major with `sums.length` columns) and sums[j] = Σ_i a[i, j]
+   * of the products, accumulated in double precision in row order, rounded to float32. No two
+   * arrays overlap.
+   */
+  multiplyColumnSums(a: Float32Array, b: Float32Array, sums: Float32Array): void;
   /**
    * One Adam step in double precision, the same operations in the same order as the
    * JavaScript loop of src/nn/optim.ts (same bits): g' = g·scale + λp,
@@ -97,7 +101,7 @@ interface Addon extends Omit<NativeBlas, 'corename' | 'config'> {
   info(): { corename: string; config: string; threads: number };
 }
 
-const FUNCTIONS = ['sgemm', 'fillRows', 'sumRows', 'siluBackward', 'siluInPlace', 'multiplyInPlace', 'adamUpdate', 'setThreads', 'info'] as const;
+const FUNCTIONS = ['sgemm', 'fillRows', 'sumRows', 'siluBackward', 'siluInPlace', 'multiplyColumnSums', 'adamUpdate', 'setThreads', 'info'] as const;
 const ADDON = fileURLToPath(new URL('../../build/native/transportlab_blas.node', import.meta.url));
 
 let loaded: { addon: Addon; blas: NativeBlas } | null | undefined;
@@ -117,8 +121,8 @@ function load(): { addon: Addon; blas: NativeBlas } | null {
   if (!(Number.isInteger(threads) && threads >= 1)) throw new ArgumentError('TRANSPORTLAB_BLAS_THREADS', 'a positive integer', env);
   addon.setThreads(threads);
   const { corename, config } = addon.info();
-  const { sgemm, fillRows, sumRows, siluBackward, siluInPlace, multiplyInPlace, adamUpdate } = addon;
-  const blas: NativeBlas = { sgemm, fillRows, sumRows, siluBackward, siluInPlace, multiplyInPlace, adamUpdate, corename, config };
+  const { sgemm, fillRows, sumRows, siluBackward, siluInPlace, multiplyColumnSums, adamUpdate } = addon;
+  const blas: NativeBlas = { sgemm, fillRows, sumRows, siluBackward, siluInPlace, multiplyColumnSums, adamUpdate, corename, config };
   return { addon, blas };
 }
 

@@ -250,11 +250,20 @@ class Arena {
     else this.kernel.run(0, u, u, d, u + 4 * length);
   }
 
-  /** a ← a ⊙ b over `length` floats (natively when the addon is loaded). */
-  multiply(a: number, b: number, length: number): void {
+  /**
+   * a ← a ⊙ b over `rows` rows of `cols` floats; returns the column sums of the product
+   * (natively in the same pass when the addon is loaded, else by {@link columnSums}).
+   */
+  multiply(a: number, b: number, rows: number, cols: number): Float32Array {
     const blas = nativeBlas();
-    if (blas !== undefined) blas.multiplyInPlace(this.view(a, length), this.view(b, length));
-    else this.kernel.run(1, a, b, 0, a + 4 * length);
+    const length = rows * cols;
+    if (blas === undefined) {
+      this.kernel.run(1, a, b, 0, a + 4 * length);
+      return columnSums(this.view(a, length), rows, cols);
+    }
+    const sums = new Float32Array(cols);
+    blas.multiplyColumnSums(this.view(a, length), this.view(b, length), sums);
+    return sums;
   }
 }
 
@@ -437,15 +446,16 @@ export function fusedMlp(x: tf.Tensor2D, params: readonly tf.Tensor[], activatio
     view(G[k], k).set(hostValues(dy));
     const dW: Float32Array[] = new Array(k);
     const db: Float32Array[] = new Array(k);
+    let dbNext: Float32Array | undefined;
     for (let i = k - 1; i >= 0; i--) {
       const [nIn, nOut] = [sizes[i], sizes[i + 1]];
       const Gi = view(G[i + 1], i + 1);
       dW[i] = new Float32Array(nIn * nOut);
       mm(true, false, nIn, nOut, n, view(H[i], i), nIn, Gi, nOut, 0, dW[i], nOut);
-      db[i] = columnSums(Gi, n, nOut);
+      db[i] = dbNext ?? columnSums(Gi, n, nOut);
       if (i > 0) {
         mm(false, true, n, nIn, nOut, Gi, nOut, Ws[i], nOut, 0, view(G[i], i), nIn);
-        mem.multiply(G[i], D[i - 1], n * nIn);
+        dbNext = mem.multiply(G[i], D[i - 1], n, nIn); // G_i and 1ᵀ G_i (layer i − 1's db)
       }
     }
     const dx = new Float32Array(n * sizes[0]);
