@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as random from '../src/core/random.js';
+import { normalLanes } from '../src/core/normals-simd.js';
+import { simdSupported } from '../src/targets/wasm-simd.js';
 import { ArgumentError } from '../src/core/errors.js';
 
 /** Mean and standard error of the mean of f over xs. */
@@ -42,19 +44,29 @@ test('split and fold are deterministic and give distinct keys', () => {
   assert.ok(Math.abs(sxy / n) < 5 / Math.sqrt(n), `correlation ${sxy / n}`);
 });
 
-test('normal: mean 0, variance 1, kurtosis 3, tail mass, within 5 standard errors', () => {
-  const n = 400000;
-  const z = random.normal(random.key(1), n);
+/**
+ * Asserts mean 0, variance 1, E z⁴ = 3, and the tail masses P(|z| > 3), P(|z| > 4) (which
+ * exercise the ziggurat's wedges and base-strip tail), each within 5 Monte Carlo standard errors.
+ */
+function assertStandardNormal(z: ArrayLike<number>): void {
+  const n = z.length;
   const [m, sem] = meanSe(z);
   assert.ok(Math.abs(m) < 5 * sem, `mean ${m}`);
   const [v, sev] = meanSe(z, (x) => x * x);
   assert.ok(Math.abs(v - 1) < 5 * sev, `var ${v}`);
   const [k4, se4] = meanSe(z, (x) => x ** 4);
   assert.ok(Math.abs(k4 - 3) < 5 * se4, `E z^4 ${k4}`);
-  // P(|z| > 3) = 0.0026998 exercises the ziggurat's tail and wedges
-  const p = 0.0026997960632601866;
-  const [pt, sept] = meanSe(z, (x) => (Math.abs(x) > 3 ? 1 : 0));
-  assert.ok(Math.abs(pt - p) < 5 * Math.max(sept, Math.sqrt((p * (1 - p)) / n)), `tail ${pt}`);
+  for (const [c, p] of [
+    [3, 0.0026997960632601866],
+    [4, 6.334248366623996e-5],
+  ]) {
+    const [pt, sept] = meanSe(z, (x) => (Math.abs(x) > c ? 1 : 0));
+    assert.ok(Math.abs(pt - p) < 5 * Math.max(sept, Math.sqrt((p * (1 - p)) / n)), `P(|z| > ${c}) = ${pt}`);
+  }
+}
+
+test('normal: mean 0, variance 1, kurtosis 3, tail mass, within 5 standard errors', () => {
+  assertStandardNormal(random.normal(random.key(1), 400000));
 });
 
 test('uniform: open interval, mean and variance of U(-2, 3)', () => {
@@ -119,4 +131,36 @@ test('Stream.fillNormal gives exactly the numbers of repeated Stream.normal call
   bulk.fillNormal(b, 150_000); // continues the same stream
   assert.deepEqual(b, a);
   assert.equal(one.nextInt32(), bulk.nextInt32());
+});
+
+test('normalLanes: moments and tails within 5 standard errors; lanes uncorrelated', () => {
+  const n = 2_000_000;
+  const z = normalLanes(random.key(21), n);
+  assertStandardNormal(z);
+  // neighbours come from different lanes (lag 1), lag 4 is the next word of the same lane
+  for (const lag of [1, 4]) {
+    const prod = new Float64Array(n - lag);
+    for (let i = lag; i < n; i++) prod[i - lag] = z[i] * z[i - lag];
+    const [m, sem] = meanSe(prod);
+    assert.ok(Math.abs(m) < 5 * sem, `lag-${lag} correlation ${m}`);
+  }
+});
+
+test('normalLanes: same key gives the same numbers, on the SIMD and the plain-JavaScript path', () => {
+  assert.ok(simdSupported, 'this Node runs WebAssembly SIMD (the fast path under test)');
+  const k = random.key(8);
+  const n = 150_003; // crosses the kernel's 65,536-draw chunks and ends mid-group
+  const a = normalLanes(k, n);
+  assert.deepEqual(normalLanes(k, n), a);
+  assert.deepEqual(normalLanes(k, n, undefined, false), a);
+  let tails = 0;
+  for (const v of a) if (Math.abs(v) > 3.442619855899) tails++;
+  assert.ok(tails > 0, 'the comparison covers draws from the ziggurat tail');
+  // a prefix of a longer draw, written into a given buffer
+  const out = new Float32Array(n + 5);
+  normalLanes(k, n + 5, out);
+  assert.deepEqual(out.subarray(0, n), a);
+  assert.notDeepEqual(normalLanes(random.key(9), 1000), a.subarray(0, 1000));
+  assert.throws(() => normalLanes(k, -1), /n: expected a non-negative integer/);
+  assert.throws(() => normalLanes(k, 10, new Float32Array(5)), /out: expected/);
 });

@@ -150,7 +150,12 @@ export class Stream {
     this.s2 = s2;
     this.s3 = s3;
   }
-  private normalTail(hz: number, iz: number): number {
+  /**
+   * @internal The ziggurat's slow path for a word whose layer bits `iz` and value bits `hz`
+   * missed the fast rectangle test: the wedge test, the base strip's tail (Marsaglia 1964), and
+   * redraws from this stream until one is accepted.
+   */
+  normalTail(hz: number, iz: number): number {
     for (;;) {
       if (iz === 0) {
         let x: number, y: number;
@@ -199,6 +204,15 @@ const FN = new Float64Array(128);
     WN[i] = dn / m1;
   }
 })();
+
+/**
+ * @internal The ziggurat tables as the bulk generator of ./normals-simd.ts uses them: `kn[i]` =
+ * ⌈KN[i]⌉ (so |hz| < KN[i] ⇔ |hz| < kn[i] for the integer hz) and `wn[i]` = WN[i] rounded to float32.
+ */
+export const ZIGGURAT = {
+  kn: Uint32Array.from(KN, (v) => Math.ceil(v)),
+  wn: Float32Array.from(WN),
+};
 
 /** `n` standard normals N(0, 1) as float32, written into `out` when given. */
 export function normal(k: Key, n: number, out?: Float32Array): Float32Array {

@@ -9,14 +9,16 @@
  *
  * @module
  */
-import type { Stream } from '../core/random.js';
+import { Stream, type Key } from '../core/random.js';
+import { normalLanes } from '../core/normals-simd.js';
 
 /**
  * Writes the Langevin proposal of n chains ([n, d] row-major) into `y`, drawing the n·d
- * normals ξ from `noise` in row-major order. `C` is the diagonal preconditioner (identity when absent).
+ * normals ξ in row-major order from `noise`: a {@link Stream}, or a key for the four-lane bulk
+ * generator of ../core/normals-simd.ts (about twice as fast). `C` is the diagonal preconditioner (identity when absent).
  */
 export function langevinProposal(
-  noise: Stream,
+  noise: Stream | Key,
   x: Float32Array,
   gx: Float32Array,
   y: Float32Array,
@@ -26,7 +28,9 @@ export function langevinProposal(
   C: Float32Array | undefined,
 ): void {
   const s2e = Math.sqrt(2 * eps);
-  noise.fillNormal(y, 0, n * d); // ξ first, in row-major order, then y = x + ε C g + √(2ε) C^{1/2} ξ in place
+  if (noise instanceof Stream) noise.fillNormal(y, 0, n * d);
+  else normalLanes(noise, n * d, y);
+  // ξ first, in row-major order, then y = x + ε C g + √(2ε) C^{1/2} ξ in place
   if (!C) {
     for (let i = 0; i < n * d; i++) y[i] = x[i] + eps * gx[i] + s2e * y[i];
     return;

@@ -12,12 +12,13 @@
  * rate (Roberts & Rosenthal, "Optimal scaling of discrete approximations to Langevin diffusions",
  * JRSS B 1998).
  *
- * One step draws from a single stream seeded by its key (n·d normals, then n uniforms) and
+ * One step with key k draws the n·d normals from the bulk generator keyed by fold(k, 0) and the
+ * n uniforms from the stream of fold(k, 1), and
  * allocates nothing once the buffers for n chains exist.
  *
  * @module
  */
-import { Stream } from '../core/random.js';
+import { fold, Stream } from '../core/random.js';
 import { evaluate, type Target } from '../targets/target.js';
 import { acceptRow, makeKernel, metropolisDecision, proposalBuffers, type Kernel } from './kernel.js';
 import { langevinProposal } from './langevin.js';
@@ -32,9 +33,9 @@ export function mala(target: Target): Kernel {
     const { n, position: x, logDensity: lx } = state;
     const gx = state.grad!;
     const { y, ly, gy, info } = buffers(n);
-    const s = new Stream(key);
-    langevinProposal(s, x, gx, y, n, d, eps, C);
+    langevinProposal(fold(key, 0), x, gx, y, n, d, eps, C);
     evaluate(target, y, n, { logDensity: ly, grad: gy });
+    const s = new Stream(fold(key, 1));
     for (let r = 0; r < n; r++) {
       const u = s.uniform();
       if (ly[r] === -Infinity) {
