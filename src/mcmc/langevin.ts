@@ -42,3 +42,39 @@ export function langevinProposal(
     }
   }
 }
+
+/**
+ * log q(x | y) − log q(y | x) for chain r of the Langevin proposal, where
+ * log q(y | x) = −‖y − x − ε C ∇log π(x)‖²_{C⁻¹} / (4ε). With a = y − x − ε C g_x and
+ * b = x − y − ε C g_y, (a² − b²)/c = (a − b)(a + b)/c = −ε (g_x + g_y)(2(y − x) − ε c (g_x − g_y))
+ * per coordinate, so the ratio is −¼ Σ_j (g_x + g_y)_j (2(y − x)_j − ε c_j (g_x − g_y)_j):
+ * one sum without the cancellation of two nearly equal squared norms. Non-finite inputs give a
+ * non-finite result.
+ */
+export function langevinLogRatio(
+  x: Float32Array,
+  gx: Float32Array,
+  y: Float32Array,
+  gy: Float32Array,
+  r: number,
+  d: number,
+  eps: number,
+  C: Float32Array | undefined,
+): number {
+  let s = 0;
+  const i0 = r * d;
+  if (C) {
+    for (let j = 0, i = i0; j < d; j++, i++) {
+      const gxi = gx[i];
+      const gyi = gy[i];
+      s += (gxi + gyi) * (2 * (y[i] - x[i]) - eps * C[j] * (gxi - gyi));
+    }
+  } else {
+    for (let i = i0, end = i0 + d; i < end; i++) {
+      const gxi = gx[i];
+      const gyi = gy[i];
+      s += (gxi + gyi) * (2 * (y[i] - x[i]) - eps * (gxi - gyi));
+    }
+  }
+  return -0.25 * s;
+}

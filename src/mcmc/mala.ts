@@ -21,7 +21,7 @@
 import { fold, Stream } from '../core/random.js';
 import { evaluate, type Target } from '../targets/target.js';
 import { acceptRow, makeKernel, metropolisDecision, proposalBuffers, type Kernel } from './kernel.js';
-import { langevinProposal } from './langevin.js';
+import { langevinLogRatio, langevinProposal } from './langevin.js';
 
 /** The MALA kernel for `target`. */
 export function mala(target: Target): Kernel {
@@ -45,28 +45,9 @@ export function mala(target: Target): Kernel {
         info.divergent[r] = 0;
         continue;
       }
-      // A non-finite log π(y) or ∇log π(y) makes log α non-finite (the squares below cannot
-      // cancel an infinity), so one finiteness check of log α flags every divergent proposal.
-      let fwd = 0;
-      let bwd = 0;
-      const i0 = r * d;
-      if (C) {
-        for (let j = 0, i = i0; j < d; j++, i++) {
-          const c = C[j];
-          const a = y[i] - x[i] - eps * c * gx[i];
-          const b = x[i] - y[i] - eps * c * gy[i];
-          fwd += (a * a) / c;
-          bwd += (b * b) / c;
-        }
-      } else {
-        for (let i = i0, end = i0 + d; i < end; i++) {
-          const a = y[i] - x[i] - eps * gx[i];
-          const b = x[i] - y[i] - eps * gy[i];
-          fwd += a * a;
-          bwd += b * b;
-        }
-      }
-      const logAlpha = ly[r] - lx[r] + (fwd - bwd) / (4 * eps);
+      // A non-finite log π(y) or ∇log π(y) makes log α non-finite (the sum cannot cancel an
+      // infinity), so one finiteness check of log α flags every divergent proposal.
+      const logAlpha = ly[r] - lx[r] + langevinLogRatio(x, gx, y, gy, r, d, eps, C);
       if (metropolisDecision(info, r, logAlpha, u, Number.isFinite(logAlpha))) acceptRow(state, r, y, ly, gy);
     }
     return { state, info };
