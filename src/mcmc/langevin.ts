@@ -11,6 +11,7 @@
  */
 import { Stream, type Key } from '../core/random.js';
 import { normalLanes } from '../core/normals-simd.js';
+import { Code, instantiate, SIMD, simdSupported, V128, I32 } from '../targets/wasm-simd.js';
 
 /**
  * Writes the Langevin proposal of n chains ([n, d] row-major) into `y`, drawing the n·d
@@ -44,37 +45,119 @@ export function langevinProposal(
 }
 
 /**
- * log q(x | y) − log q(y | x) for chain r of the Langevin proposal, where
- * log q(y | x) = −‖y − x − ε C ∇log π(x)‖²_{C⁻¹} / (4ε). With a = y − x − ε C g_x and
+ * log q(x | y) − log q(y | x) of the Langevin proposal for each of the n chains, into `out`,
+ * where log q(y | x) = −‖y − x − ε C ∇log π(x)‖²_{C⁻¹} / (4ε). With a = y − x − ε C g_x and
  * b = x − y − ε C g_y, (a² − b²)/c = (a − b)(a + b)/c = −ε (g_x + g_y)(2(y − x) − ε c (g_x − g_y))
  * per coordinate, so the ratio is −¼ Σ_j (g_x + g_y)_j (2(y − x)_j − ε c_j (g_x − g_y)_j):
  * one sum without the cancellation of two nearly equal squared norms. Non-finite inputs give a
- * non-finite result.
+ * non-finite result. Where WebAssembly SIMD runs and 4 divides d, the sums are taken in float32
+ * with four partial sums per row; otherwise in float64.
  */
-export function langevinLogRatio(
+export function langevinLogRatios(
   x: Float32Array,
   gx: Float32Array,
   y: Float32Array,
   gy: Float32Array,
-  r: number,
+  n: number,
   d: number,
   eps: number,
   C: Float32Array | undefined,
-): number {
-  let s = 0;
-  const i0 = r * d;
-  if (C) {
-    for (let j = 0, i = i0; j < d; j++, i++) {
-      const gxi = gx[i];
-      const gyi = gy[i];
-      s += (gxi + gyi) * (2 * (y[i] - x[i]) - eps * C[j] * (gxi - gyi));
-    }
-  } else {
-    for (let i = i0, end = i0 + d; i < end; i++) {
-      const gxi = gx[i];
-      const gyi = gy[i];
-      s += (gxi + gyi) * (2 * (y[i] - x[i]) - eps * (gxi - gyi));
-    }
+  out: Float32Array,
+): void {
+  if (simdSupported && d % 4 === 0) {
+    ratioKernel(n, d).run(x, gx, y, gy, eps, C, out);
+    return;
   }
-  return -0.25 * s;
+  for (let r = 0; r < n; r++) {
+    let s = 0;
+    const i0 = r * d;
+    if (C) {
+      for (let j = 0, i = i0; j < d; j++, i++) {
+        const gxi = gx[i];
+        const gyi = gy[i];
+        s += (gxi + gyi) * (2 * (y[i] - x[i]) - eps * C[j] * (gxi - gyi));
+      }
+    } else {
+      for (let i = i0, end = i0 + d; i < end; i++) {
+        const gxi = gx[i];
+        const gyi = gy[i];
+        s += (gxi + gyi) * (2 * (y[i] - x[i]) - eps * (gxi - gyi));
+      }
+    }
+    out[r] = -0.25 * s;
+  }
+}
+
+interface RatioKernel {
+  shape: string;
+  run(x: Float32Array, gx: Float32Array, y: Float32Array, gy: Float32Array, eps: number, C: Float32Array | undefined, out: Float32Array): void;
+}
+let lastRatioKernel: RatioKernel | undefined;
+
+/**
+ * The SIMD sums of {@link langevinLogRatios} for n chains of dimension d (4 | d), generated for
+ * the shape (the last one kept). Memory: ε splatted, C (ones when absent), x, g_x, y, g_y, out.
+ */
+function ratioKernel(n: number, d: number): RatioKernel {
+  const shape = `${n}x${d}`;
+  if (lastRatioKernel?.shape === shape) return lastRatioKernel;
+  const nd4 = 4 * n * d;
+  const CC = 16;
+  const X = CC + 4 * d;
+  const GX = X + nd4;
+  const Y = GX + nd4;
+  const GY = Y + nd4;
+  const OUT = GY + nd4;
+  const c = new Code(0);
+  const [acc, gxv, gyv] = [c.local(V128), c.local(V128), c.local(V128)];
+  const [row, j, a, o] = [c.local(I32), c.local(I32), c.local(I32), c.local(I32)];
+  const { load, f32x4Add: add, f32x4Sub: sub, f32x4Mul: mul } = SIMD;
+  c.i32(0).set(row);
+  c.i32(OUT).set(o);
+  c.block().loop();
+  c.get(row).i32(nd4);
+  c.bytes.push(0x4f); // i32.ge_u
+  c.brIf(1);
+  c.f32x4(0).set(acc);
+  c.i32(0).set(j);
+  c.block().loop();
+  c.get(j).i32(4 * d);
+  c.bytes.push(0x4f);
+  c.brIf(1);
+  c.get(row).get(j).i32Add().set(a);
+  c.get(a).simd(load, GX).set(gxv);
+  c.get(a).simd(load, GY).set(gyv);
+  // acc += (gx + gy)(2(y − x) − ε c (gx − gy))
+  c.get(acc).get(gxv).get(gyv).simd(add);
+  c.get(a).simd(load, Y).get(a).simd(load, X).simd(sub).f32x4(2).simd(mul);
+  c.i32(0).simd(load, 0).get(j).simd(load, CC).simd(mul).get(gxv).get(gyv).simd(sub).simd(mul).simd(sub);
+  c.simd(mul).simd(add).set(acc);
+  c.get(j).i32(16).i32Add().set(j);
+  c.bytes.push(0x0c, 0); // br 0
+  c.end().end();
+  c.get(o).get(acc).lane(0).get(acc).lane(1).f32Add().get(acc).lane(2).get(acc).lane(3).f32Add().f32Add();
+  c.f32x4(-0.25).lane(0);
+  c.bytes.push(0x94); // f32.mul
+  c.f32Store(0);
+  c.get(o).i32(4).i32Add().set(o);
+  c.get(row).i32(4 * d).i32Add().set(row);
+  c.bytes.push(0x0c, 0);
+  c.end().end();
+  const k = instantiate(c, Math.ceil((OUT + 4 * n) / 65536));
+  const mem = new Float32Array(k.memory.buffer);
+  lastRatioKernel = {
+    shape,
+    run(x, gx, y, gy, eps, C, out) {
+      mem.fill(eps, 0, 4);
+      if (C) mem.set(C, CC / 4);
+      else mem.fill(1, CC / 4, CC / 4 + d);
+      mem.set(x.subarray(0, n * d), X / 4);
+      mem.set(gx.subarray(0, n * d), GX / 4);
+      mem.set(y.subarray(0, n * d), Y / 4);
+      mem.set(gy.subarray(0, n * d), GY / 4);
+      k.run();
+      out.set(mem.subarray(OUT / 4, OUT / 4 + n));
+    },
+  };
+  return lastRatioKernel;
 }

@@ -21,20 +21,21 @@
 import { fold, Stream } from '../core/random.js';
 import { evaluate, type Target } from '../targets/target.js';
 import { acceptRow, makeKernel, metropolisDecision, proposalBuffers, type Kernel } from './kernel.js';
-import { langevinLogRatio, langevinProposal } from './langevin.js';
+import { langevinLogRatios, langevinProposal } from './langevin.js';
 
 /** The MALA kernel for `target`. */
 export function mala(target: Target): Kernel {
   const d = target.dim;
-  const buffers = proposalBuffers(d);
+  const buffers = proposalBuffers(d, (n) => ({ logQRatio: new Float32Array(n) }));
 
   return makeKernel({ name: 'mala', target, withGradient: true, metropolized: true, targetAcceptance: 0.574 }, (key, state, params) => {
     const { stepSize: eps, inverseMass: C } = params;
     const { n, position: x, logDensity: lx } = state;
     const gx = state.grad!;
-    const { y, ly, gy, info } = buffers(n);
+    const { y, ly, gy, info, logQRatio } = buffers(n);
     langevinProposal(fold(key, 0), x, gx, y, n, d, eps, C);
     evaluate(target, y, n, { logDensity: ly, grad: gy });
+    langevinLogRatios(x, gx, y, gy, n, d, eps, C, logQRatio);
     const s = new Stream(fold(key, 1));
     for (let r = 0; r < n; r++) {
       const u = s.uniform();
@@ -47,7 +48,7 @@ export function mala(target: Target): Kernel {
       }
       // A non-finite log π(y) or ∇log π(y) makes log α non-finite (the sum cannot cancel an
       // infinity), so one finiteness check of log α flags every divergent proposal.
-      const logAlpha = ly[r] - lx[r] + langevinLogRatio(x, gx, y, gy, r, d, eps, C);
+      const logAlpha = ly[r] - lx[r] + logQRatio[r];
       if (metropolisDecision(info, r, logAlpha, u, Number.isFinite(logAlpha))) acceptRow(state, r, y, ly, gy);
     }
     return { state, info };
