@@ -183,9 +183,19 @@ export function proposalBuffers<E extends object = object>(d: number, extra?: (n
 /** Moves chain r of `state` to the proposal: position ← y_r, log π ← ly_r, and ∇ log π ← gy_r when the state keeps gradients. */
 export function acceptRow(state: ChainState, r: number, y: Float32Array, ly: Float32Array, gy: Float32Array): void {
   const { d, position: x, grad: g } = state;
-  for (let i = r * d; i < (r + 1) * d; i++) x[i] = y[i]; // element copies: no subarray views per row
-  if (g) for (let i = r * d; i < (r + 1) * d; i++) g[i] = gy[i];
+  copyRow(y, x, r, d);
+  if (g) copyRow(gy, g, r, d);
   state.logDensity[r] = ly[r];
+}
+
+/** Row dimension from which a subarray view plus `set` (a memcpy) beats element copies (measured: d = 64 is 1.6× faster, d = 256 4.5×; d = 16 2× slower). */
+const MEMCPY_FROM = 64;
+
+/** Copies row r of the row-major [·, d] array `from` into `to`. */
+function copyRow(from: Float32Array, to: Float32Array, r: number, d: number): void {
+  const i0 = r * d;
+  if (d >= MEMCPY_FROM) to.set(from.subarray(i0, i0 + d), i0);
+  else for (let i = i0; i < i0 + d; i++) to[i] = from[i];
 }
 
 /**
