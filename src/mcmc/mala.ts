@@ -12,9 +12,9 @@
  * rate (Roberts & Rosenthal, "Optimal scaling of discrete approximations to Langevin diffusions",
  * JRSS B 1998).
  *
- * One step with key k draws the n·d normals from the bulk generator keyed by fold(k, 0) and the
- * n uniforms from the stream of fold(k, 1), and
- * allocates nothing once the buffers for n chains exist.
+ * One step with key k draws the n·d normals from the four-lane bulk generator (normalLanes)
+ * keyed by fold(k, 0) and the n uniforms from the stream of fold(k, 1); its arrays of n chains
+ * are allocated once and reused.
  *
  * @module
  */
