@@ -13,13 +13,13 @@
  */
 import { tf } from '../core/backend.js';
 import { ArgumentError, checkPositive, checkPositiveInt } from '../core/errors.js';
-import { LoopMonitor, type LoopOptions } from '../core/loop.js';
+import type { LoopOptions } from '../core/loop.js';
 import { fold, split, type Key } from '../core/random.js';
-import { adam } from '../nn/optim.js';
 import type { Sampler } from './couplings.js';
 import { hutchinsonProbes, standardNormalLogDensity, valueAndDivergence } from './likelihood.js';
 import type { TimeNet } from './network.js';
 import { checkMethod, rkStep, type FixedStepMethod } from './ode.js';
+import { adamLoop } from './train.js';
 
 /** Options of {@link cnfNegLogLikelihood} and {@link trainCnf}. */
 export interface CnfOptions {
@@ -75,28 +75,16 @@ export async function trainCnf(key: Key, net: TimeNet, data: Sampler, opts: Trai
   checkPositive('lr', lr);
   if (net.times !== 1 || net.condDim !== 0) throw new ArgumentError('net', 'a network with one time input and no condition');
   const d = net.dim;
-  const opt = adam(net.params, { lr, clipNorm });
-  const losses = new Float32Array(steps);
-  const monitor = new LoopMonitor('training', steps, opts);
-  let done = 0;
-  try {
-    for (let i = 0; i < steps; i++) {
-      const [kx, kp] = split(fold(key, i));
-      const xs = data(kx, batchSize);
-      if (!(xs instanceof Float32Array) || xs.length !== batchSize * d) throw new ArgumentError('data', `a sampler returning ${batchSize * d} values`, xs);
-      const x = tf.tensor2d(xs, [batchSize, d]);
-      const probes = hutchinsonProbes(kp, batchSize, d, opts.probe);
-      try {
-        losses[i] = opt.step(() => cnfNegLogLikelihood(net, x, probes, opts));
-      } finally {
-        tf.dispose([x, probes]);
-      }
-      done = i + 1;
-      if (await monitor.tick({ step: done, metrics: { loss: losses[i] } })) break;
+  return adamLoop(net.params, steps, { ...opts, lr, clipNorm }, (i, opt) => {
+    const [kx, kp] = split(fold(key, i));
+    const xs = data(kx, batchSize);
+    if (!(xs instanceof Float32Array) || xs.length !== batchSize * d) throw new ArgumentError('data', `a sampler returning ${batchSize * d} values`, xs);
+    const x = tf.tensor2d(xs, [batchSize, d]);
+    const probes = hutchinsonProbes(kp, batchSize, d, opts.probe);
+    try {
+      return opt.step(() => cnfNegLogLikelihood(net, x, probes, opts));
+    } finally {
+      tf.dispose([x, probes]);
     }
-  } finally {
-    opt.dispose();
-    monitor.end();
-  }
-  return { losses: losses.slice(0, done) };
+  });
 }

@@ -20,12 +20,11 @@ import { tf } from '../core/backend.js';
 import { ArgumentError, checkPositive, checkPositiveInt } from '../core/errors.js';
 import { LoopMonitor, type LoopOptions } from '../core/loop.js';
 import { fold, split, uniform, type Key } from '../core/random.js';
-import { adam } from '../nn/optim.js';
 import { checkBatch } from './checks.js';
 import type { Coupling } from './couplings.js';
 import type { Interpolant } from './interpolant.js';
 import { timeNet, type TimeNet, type TimeNetOptions } from './network.js';
-import { disposeBatch, drawBatch } from './train.js';
+import { adamLoop, disposeBatch, drawBatch } from './train.js';
 
 /** A map of a batch with per-row times s, t [n, 1]: (s, t, x [n, d]) → [n, d]. */
 export type TwoTimeMap = (s: tf.Tensor2D, t: tf.Tensor2D, x: tf.Tensor2D) => tf.Tensor2D;
@@ -117,35 +116,23 @@ export async function trainFlowMap(key: Key, fm: FlowMap, I: Interpolant, coupli
   checkPositive('lr', lr);
   if (coupling.dim !== fm.dim || coupling.condDim !== 0) throw new ArgumentError('coupling', `unconditional pairs of dimension ${fm.dim}`, coupling.dim);
   const n = batchSize;
-  const opt = adam(fm.net.params, { lr, clipNorm });
-  const losses = new Float32Array(steps);
-  const monitor = new LoopMonitor('training', steps, opts);
-  let done = 0;
-  try {
-    for (let i = 0; i < steps; i++) {
-      const [kb, ks] = split(fold(key, i));
-      const batch = drawBatch(kb, coupling, n);
-      const [s, t] = twoTimes(ks, n, objective !== 'fmm');
-      try {
-        losses[i] = opt.step(() =>
-          tf.tidy(() => {
-            if (objective === 'fmm') return fmmLoss(fm.map, s, t, I.sample(batch.x0, batch.x1, t, batch.z), I.velocityTarget(batch.x0, batch.x1, t, batch.z));
-            const xs = I.sample(batch.x0, batch.x1, s, batch.z);
-            return (objective === 'lmd' ? lmdLoss : emdLoss)(fm.map, teacher!, s, t, xs);
-          }),
-        );
-      } finally {
-        disposeBatch(batch);
-        tf.dispose([s, t]);
-      }
-      done = i + 1;
-      if (await monitor.tick({ step: done, metrics: { loss: losses[i] } })) break;
+  return adamLoop(fm.net.params, steps, { ...opts, lr, clipNorm }, (i, opt) => {
+    const [kb, ks] = split(fold(key, i));
+    const batch = drawBatch(kb, coupling, n);
+    const [s, t] = twoTimes(ks, n, objective !== 'fmm');
+    try {
+      return opt.step(() =>
+        tf.tidy(() => {
+          if (objective === 'fmm') return fmmLoss(fm.map, s, t, I.sample(batch.x0, batch.x1, t, batch.z), I.velocityTarget(batch.x0, batch.x1, t, batch.z));
+          const xs = I.sample(batch.x0, batch.x1, s, batch.z);
+          return (objective === 'lmd' ? lmdLoss : emdLoss)(fm.map, teacher!, s, t, xs);
+        }),
+      );
+    } finally {
+      disposeBatch(batch);
+      tf.dispose([s, t]);
     }
-  } finally {
-    opt.dispose();
-    monitor.end();
-  }
-  return { losses: losses.slice(0, done) };
+  });
 }
 
 /** Uniform times s, t [n, 1], sorted so that s ≤ t when `ordered`. */

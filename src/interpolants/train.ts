@@ -13,7 +13,7 @@ import { tf } from '../core/backend.js';
 import { ArgumentError, checkPositive, checkPositiveInt } from '../core/errors.js';
 import { LoopMonitor, type LoopOptions } from '../core/loop.js';
 import { fold, normal, split, uniform, type Key } from '../core/random.js';
-import { adam } from '../nn/optim.js';
+import { adam, type Optimizer } from '../nn/optim.js';
 import type { Coupling } from './couplings.js';
 import type { Interpolant } from './interpolant.js';
 import type { Field } from './ode.js';
@@ -97,18 +97,35 @@ export async function trainInterpolant(key: Key, I: Interpolant, net: TimeNet, c
   if (net.dim !== coupling.dim) throw new ArgumentError('coupling', `points of dimension ${net.dim}, like the network`, coupling.dim);
   if (net.condDim !== coupling.condDim) throw new ArgumentError('coupling', `a condition of width ${net.condDim}, like the network`, coupling.condDim);
   if (net.times !== 1) throw new ArgumentError('net', 'a network with one time input', net.times);
-  const opt = adam(net.params, { lr, clipNorm });
+  return adamLoop(net.params, steps, { ...opts, lr, clipNorm }, (i, opt) => {
+    const batch = drawBatch(fold(key, i), coupling, batchSize);
+    try {
+      return opt.step(() => interpolantLoss(I, objective, net, batch));
+    } finally {
+      disposeBatch(batch);
+    }
+  });
+}
+
+/**
+ * The Adam loop shared by the trainers of this folder (interpolants, CNFs, flow maps): for
+ * i = 0 … steps − 1, `step(i, opt)` draws its minibatch, takes one optimiser step and returns
+ * the loss; the loss goes to the loop's observers ('training' phase), an abort stops the loop
+ * with the losses so far, and the optimiser is freed at the end.
+ */
+export async function adamLoop(
+  params: tf.Variable[],
+  steps: number,
+  opts: LoopOptions & { lr: number; clipNorm?: number },
+  step: (i: number, opt: Optimizer) => number,
+): Promise<{ losses: Float32Array }> {
+  const opt = adam(params, { lr: opts.lr, clipNorm: opts.clipNorm });
   const losses = new Float32Array(steps);
   const monitor = new LoopMonitor('training', steps, opts);
   let done = 0;
   try {
     for (let i = 0; i < steps; i++) {
-      const batch = drawBatch(fold(key, i), coupling, batchSize);
-      try {
-        losses[i] = opt.step(() => interpolantLoss(I, objective, net, batch));
-      } finally {
-        disposeBatch(batch);
-      }
+      losses[i] = step(i, opt);
       done = i + 1;
       if (await monitor.tick({ step: done, metrics: { loss: losses[i] } })) break;
     }
