@@ -6,20 +6,10 @@ import { ACTIVATIONS, activate, adam, dense, mlp, type Activation, type MLP } fr
 import { fusedMlp, fusedMlpApplies } from '../src/nn/fusedMlp.js';
 import { affineTransform } from '../src/flows/coupling.js';
 import { ColumnSelect } from '../src/flows/bijector.js';
+import { relErr } from './helpers.js';
 
 await ready();
 
-/** Largest |a − b| relative to the largest |b|. */
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let d = 0;
-  let s = 0;
-  for (let i = 0; i < a.length; i++) {
-    d = Math.max(d, Math.abs(a[i] - b[i]));
-    s = Math.max(s, Math.abs(b[i]));
-  }
-  return d / s;
-}
 
 type Net = (x: tf.Tensor2D, params: tf.Tensor[]) => tf.Tensor2D;
 

@@ -4,20 +4,10 @@ import { ready, tf } from '../src/core/backend.js';
 import { ArgumentError } from '../src/core/errors.js';
 import * as random from '../src/core/random.js';
 import { ACTIVATIONS, activate, adam, dense, loadParamsJSON, mlp, paramsToJSON, sgd, timeEmbedding, transpose2d, type Activation, type MLP } from '../src/nn/index.js';
+import { relErr } from './helpers.js';
 
 await ready();
 
-/** Largest |a − b| relative to the largest |b| (both flattened). */
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let d = 0;
-  let s = 0;
-  for (let i = 0; i < a.length; i++) {
-    d = Math.max(d, Math.abs(a[i] - b[i]));
-    s = Math.max(s, Math.abs(b[i]));
-  }
-  return d / s;
-}
 
 const data = (t: tf.Tensor): Float32Array => t.dataSync() as Float32Array;
 

@@ -8,6 +8,7 @@ import { evaluate, type Target } from '../src/targets/target.js';
 import { gaussianMixture, gmm40, GMM40_SCALE } from '../src/targets/gmm40.js';
 import { phi4 } from '../src/targets/phi4.js';
 import { logisticRegression } from '../src/targets/logistic.js';
+import { meanSe } from './helpers.js';
 
 before(async () => {
   await ready();
@@ -160,18 +161,6 @@ test('gmm40: 40 modes in [−40, 40]², scale softplus(1), integrates to 1 on a 
   assert.ok(Math.abs(GMM40_SCALE - Math.log1p(Math.E)) < 1e-6);
 });
 
-/** Mean and its standard error of the values f(i), i < n. */
-function meanSe(n: number, f: (i: number) => number): [number, number] {
-  let s = 0;
-  let s2 = 0;
-  for (let i = 0; i < n; i++) {
-    const v = f(i);
-    s += v;
-    s2 += v * v;
-  }
-  const m = s / n;
-  return [m, Math.sqrt((s2 / n - m * m) / n)];
-}
 
 for (const [name, make] of [
   ['gmm40', gmm40],

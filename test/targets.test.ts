@@ -15,6 +15,7 @@ import { checkerboard, sampleCheckerboard, sampleEightGaussians, sampleRings, sa
 import { makeTarget, targetNames } from '../src/targets/registry.js';
 import { loadTargetFile } from '../src/targets/load.js';
 import { logGamma } from '../src/targets/special.js';
+import { meanSe } from './helpers.js';
 
 before(async () => {
   await ready();
@@ -22,18 +23,6 @@ before(async () => {
 
 const EPS32 = 1.1920929e-7;
 
-/** Mean and standard error of the mean of the values f(i), i < n. */
-function meanSe(n: number, f: (i: number) => number): [number, number] {
-  let s = 0;
-  let s2 = 0;
-  for (let i = 0; i < n; i++) {
-    const v = f(i);
-    s += v;
-    s2 += v * v;
-  }
-  const m = s / n;
-  return [m, Math.sqrt(Math.max(s2 / n - m * m, 0) / n)];
-}
 
 /** Asserts that the sample average of f is within 5 Monte Carlo standard errors of `expected`. */
 function assertMean(n: number, f: (i: number) => number, expected: number, what: string): void {
