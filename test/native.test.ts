@@ -10,6 +10,7 @@ import * as random from '../src/core/random.js';
 import { adam, dense, mlp } from '../src/nn/index.js';
 import { activationImpl } from '../src/nn/activations.js';
 import { nativeMatMul, nativeSiluGrad, onNativeWasm, sumRows } from '../src/nn/wasmKernels.js';
+import { kernelsRun, perLayerMlp } from './helpers.js';
 
 await ready();
 
@@ -208,20 +209,14 @@ test('native adamUpdate gives the bits of the double-precision Adam rule of opti
 });
 
 test('the dense layer runs its three products and the SiLU backward natively (no transposes); a gradient w.r.t. x alone skips dW', async () => {
-  const net = mlp(random.key(2), [3, 16, 2]);
-  const x = tf.randomUniform([8, 3], -1, 1, 'float32', 7) as tf.Tensor2D;
-  // the dense layers one by one (mlp.apply runs small networks as one fused op, tested in nn-fused.test.ts)
-  const [W1, b1, W2, b2] = net.params as unknown as [tf.Tensor2D, tf.Tensor1D, tf.Tensor2D, tf.Tensor1D];
-  const perLayer = (z: tf.Tensor2D) => dense(dense(z, W1, b1, 'silu'), W2, b2);
-  const kernels = async (f: () => tf.Tensor) => (await tf.profile(() => tf.tidy(f))).kernels.map((k) => `${k.name}${JSON.stringify(k.inputShapes)}`);
-  const full = await kernels(() => tf.addN(Object.values(tf.variableGrads(() => tf.sum(perLayer(x)) as tf.Scalar, net.params).grads).map((g) => tf.sum(g))));
+  const { net, x, perLayer, full } = await perLayerMlp();
   const native = onNativeWasm();
   assert.equal(full.some((k) => k.startsWith('TransportlabNativeMatMul')), native, full.join('\n'));
   if (native) {
     assert.ok(!full.some((k) => /Transpose|BatchMatMul|_FusedMatMul/.test(k)), full.join('\n'));
     assert.ok(full.some((k) => k.startsWith('TransportlabNativeSumRows[[8,16]]')), full.join('\n'));
     assert.ok(full.some((k) => k.startsWith('TransportlabNativeSiluGrad[[8,16],[8,16],[8,16]]')), full.join('\n'));
-    const onlyX = await kernels(() => tf.grad((xx: tf.Tensor) => tf.sum(perLayer(xx as tf.Tensor2D)))(x));
+    const onlyX = await kernelsRun(() => tf.grad((xx: tf.Tensor) => tf.sum(perLayer(xx as tf.Tensor2D)))(x));
     // forward [8,3]·[3,16], [8,16]·[16,2]; backward du·Wᵀ twice; no xᵀ du
     assert.deepEqual(onlyX.filter((k) => k.startsWith('TransportlabNativeMatMul')).length, 4, onlyX.join('\n'));
     assert.ok(!onlyX.some((k) => k.startsWith('TransportlabNativeMatMul[[8,3],[8,16]]')), onlyX.join('\n'));

@@ -4,7 +4,7 @@ import { ready, tf } from '../src/core/backend.js';
 import { ArgumentError } from '../src/core/errors.js';
 import * as random from '../src/core/random.js';
 import { ACTIVATIONS, activate, adam, dense, loadParamsJSON, mlp, paramsToJSON, sgd, timeEmbedding, transpose2d, type Activation, type MLP } from '../src/nn/index.js';
-import { relErr } from './helpers.js';
+import { kernelsRun, perLayerMlp, relErr } from './helpers.js';
 
 await ready();
 
@@ -68,13 +68,7 @@ test('the fast dense layer matches plain ops: value and gradients w.r.t. x, W, b
 });
 
 test('the fast path runs on wasm only (native sgemm kernels when the addon loads, else the blocked transpose kernel); a gradient w.r.t. x alone skips dW', async () => {
-  const net = mlp(random.key(2), [3, 16, 2]);
-  const x = tf.randomUniform([8, 3], -1, 1, 'float32', 7) as tf.Tensor2D;
-  // the dense layers one by one (mlp.apply runs small networks as one fused op, tested in nn-fused.test.ts)
-  const [W1, b1, W2, b2] = net.params as unknown as [tf.Tensor2D, tf.Tensor1D, tf.Tensor2D, tf.Tensor1D];
-  const perLayer = (z: tf.Tensor2D) => dense(dense(z, W1, b1, 'silu'), W2, b2);
-  const kernels = async (f: () => tf.Tensor) => (await tf.profile(() => tf.tidy(f))).kernels.map((k) => `${k.name}${JSON.stringify(k.inputShapes)}`);
-  const full = await kernels(() => tf.addN(Object.values(tf.variableGrads(() => tf.sum(perLayer(x)) as tf.Scalar, net.params).grads).map((g) => tf.sum(g))));
+  const { net, x, perLayer, full } = await perLayerMlp();
   const fast = full.some((k) => k.startsWith('TransportlabTranspose2D') || k.startsWith('TransportlabNativeMatMul'));
   assert.equal(fast, tf.getBackend() === 'wasm', full.join('\n'));
   if (!fast) {
@@ -83,7 +77,7 @@ test('the fast path runs on wasm only (native sgemm kernels when the addon loads
     return;
   }
   const native = full.some((k) => k.startsWith('TransportlabNativeMatMul'));
-  const onlyX = await kernels(() => tf.grad((xx: tf.Tensor) => tf.sum(perLayer(xx as tf.Tensor2D)))(x));
+  const onlyX = await kernelsRun(() => tf.grad((xx: tf.Tensor) => tf.sum(perLayer(xx as tf.Tensor2D)))(x));
   // dW1 = xᵀ du would multiply [3, 8] by [8, 16] (native: xᵀ du from x [8, 3] and du [8, 16]); only dx products appear
   const dW1 = native ? 'TransportlabNativeMatMul[[8,3],[8,16]]' : 'BatchMatMul[[3,8]';
   const dx = native ? 'TransportlabNativeMatMul[[8,16],[3,16]]' : 'BatchMatMul[[8,16],[16,3]]';
