@@ -2,10 +2,15 @@
  * `transportlab lab`: the bundled notebook front-end; `transportlab export`: self-contained HTML
  * of a notebook (see {@link exportHtml}).
  *
- * `lab`: the bundled notebook front-end. Installs the `transportlab` kernelspec into
- * `build/jupyter`, starts Debian's jupyter_server (`/usr/bin/python3 -m jupyter_server`, token auth)
- * on 127.0.0.1 with the `transportlab_frontend` server extension (frontend/server) serving the page
- * built by `frontend/build.mjs`, and prints the URL with the token. Stops the server on Ctrl+C.
+ * `lab`: installs the `transportlab` kernelspec (and the built widget labextension) into
+ * `build/jupyter`, starts Debian's jupyter_server (`/usr/bin/python3`, token auth) on 127.0.0.1
+ * serving one of the front-ends ({@link FrontendUi}), and prints the URL with the token. Stops the
+ * server on Ctrl+C.
+ * - `page`: the notebook page built by `frontend/build.mjs`, served by the `transportlab_frontend`
+ *   server extension (frontend/server);
+ * - `jupyterlab3` / `jupyterlab4`: JupyterLab assembled from npm packages (frontend/jupyterlab/v3,
+ *   v4, built by their `build.mjs`), served by jupyterlab_server's `LabServerApp`
+ *   (frontend/jupyterlab/server), loading the prebuilt labextensions on the Jupyter path.
  *
  * @module
  */
@@ -20,8 +25,16 @@ import { freePort, kernelspecJupyterPath, newToken, parsePort, PYTHON, stopOnSig
 
 const FRONTEND = join(PACKAGE_ROOT, 'frontend');
 
+/** The front-ends `transportlab lab` can serve. */
+export const FRONTEND_UIS = ['page', 'jupyterlab3', 'jupyterlab4'] as const;
+
+/** A front-end: the bundled notebook page, or JupyterLab 3 / 4 assembled from npm. */
+export type FrontendUi = (typeof FRONTEND_UIS)[number];
+
 /** Options of {@link startFrontend}. */
 export interface FrontendOptions {
+  /** Which front-end (default `page`). */
+  ui?: FrontendUi;
   /** Notebook directory served (the server's root). */
   dir: string;
   /** Port (0 or busy: a free one). */
@@ -47,18 +60,34 @@ export interface RunningFrontend {
   stop(): Promise<void>;
 }
 
+/** The folder of a JupyterLab app (`frontend/jupyterlab/v3`, `.../v4`). */
+export function jupyterlabApp(ui: Exclude<FrontendUi, 'page'>): string {
+  return join(FRONTEND, 'jupyterlab', ui === 'jupyterlab3' ? 'v3' : 'v4');
+}
+
 /**
- * The environment of the Jupyter processes: the transportlab kernelspec installed into
- * `build/jupyter` and found through JUPYTER_PATH, the server extension on PYTHONPATH, no user config.
+ * The environment of the Jupyter processes: the transportlab kernelspec and widget labextension
+ * installed into `build/jupyter` and found through JUPYTER_PATH, the server extension on
+ * PYTHONPATH, no user config.
  */
-function jupyterEnv(): NodeJS.ProcessEnv {
+function jupyterEnv(ui: FrontendUi): NodeJS.ProcessEnv {
+  const server = ui === 'page' ? join(FRONTEND, 'server') : join(FRONTEND, 'jupyterlab', 'server');
   return {
     ...process.env,
     JUPYTER_PATH: kernelspecJupyterPath(),
-    PYTHONPATH: [join(FRONTEND, 'server'), process.env.PYTHONPATH].filter(Boolean).join(delimiter),
+    PYTHONPATH: [server, process.env.PYTHONPATH].filter(Boolean).join(delimiter),
     JUPYTER_NO_CONFIG: '1',
     PYTHONDONTWRITEBYTECODE: '1',
+    ...(ui === 'page' ? {} : { TRANSPORTLAB_JUPYTERLAB_APP: jupyterlabApp(ui), TRANSPORTLAB_JUPYTERLAB_STATE: join(PACKAGE_ROOT, 'build', 'jupyterlab', ui) }),
   };
+}
+
+/** Builds a JupyterLab app (`node <app>/build.mjs`) unless its `build/bundle.js` exists. */
+export function ensureJupyterlab(ui: Exclude<FrontendUi, 'page'>): void {
+  const app = jupyterlabApp(ui);
+  if (existsSync(join(app, 'build', 'bundle.js'))) return;
+  const r = spawnSync(process.execPath, [join(app, 'build.mjs')], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`building ${ui} failed (node ${join(app, 'build.mjs')})`);
 }
 
 /** The newest modification time (ms) of the files under `dir`, recursively. */
@@ -109,14 +138,20 @@ export async function startFrontend(opts: FrontendOptions): Promise<RunningFront
   if (!existsSync(dir)) throw new ArgumentError('--dir', 'an existing notebook directory', opts.dir);
   const port = await freePort(opts.port ?? 0);
   const token = opts.token ?? newToken();
-  ensureBundle();
-  const args = [
-    '-m', 'jupyter_server', '--ServerApp.ip=127.0.0.1', `--ServerApp.port=${port}`, '--ServerApp.port_retries=0', `--ServerApp.token=${token}`,
-    '--ServerApp.open_browser=False', `--ServerApp.root_dir=${dir}`, '--ServerApp.jpserver_extensions', 'transportlab_frontend=True',
-    '--ServerApp.default_url=/transportlab/tree/', '--MappingKernelManager.default_kernel_name=transportlab',
+  const ui = opts.ui ?? 'page';
+  if (!FRONTEND_UIS.includes(ui)) throw new ArgumentError('ui', `one of ${FRONTEND_UIS.join(', ')}`, ui);
+  if (ui === 'page') ensureBundle();
+  else ensureJupyterlab(ui);
+  const common = [
+    '--ServerApp.ip=127.0.0.1', `--ServerApp.port=${port}`, '--ServerApp.port_retries=0', `--ServerApp.token=${token}`,
+    '--ServerApp.open_browser=False', `--ServerApp.root_dir=${dir}`, '--MappingKernelManager.default_kernel_name=transportlab',
   ];
+  const args =
+    ui === 'page'
+      ? ['-m', 'jupyter_server', ...common, '--ServerApp.jpserver_extensions', 'transportlab_frontend=True', '--ServerApp.default_url=/transportlab/tree/']
+      : ['-m', 'transportlab_jupyterlab', ...common];
   if (process.getuid?.() === 0) args.push('--ServerApp.allow_root=True');
-  const env = jupyterEnv();
+  const env = jupyterEnv(ui);
   const child = spawn(PYTHON, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const log = opts.log ?? ((s: string) => process.stderr.write(s));
@@ -129,11 +164,11 @@ export async function startFrontend(opts: FrontendOptions): Promise<RunningFront
   child.stdout!.on('data', onData);
   child.stderr!.on('data', onData);
   const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
-  child.once('error', (e) => lines.push(`cannot start ${PYTHON} -m jupyter_server (install python3-jupyter-server): ${e.message}`));
+  child.once('error', (e) => lines.push(`cannot start ${PYTHON} ${args[1]} (install python3-jupyter-server and python3-jupyterlab-server): ${e.message}`));
   const baseUrl = `http://127.0.0.1:${port}/`;
   await waitUntilUp(baseUrl, token, child, opts.timeoutMs ?? 60_000, () => lines.join(''));
   return {
-    url: `${baseUrl}transportlab/tree/?token=${token}`,
+    url: ui === 'page' ? `${baseUrl}transportlab/tree/?token=${token}` : `${baseUrl}lab?token=${token}`,
     baseUrl,
     token,
     port,
@@ -176,7 +211,7 @@ export function exportHtml(notebook: string, opts: ExportOptions = {}): string {
       '-m', 'nbconvert', '--to', 'html', ...(opts.execute ? ['--execute', `--ExecutePreprocessor.timeout=${timeout}`] : []),
       `--HTMLExporter.widget_renderer_url=${empty}`, `--HTMLExporter.require_js_url=${empty}`, '--output-dir', work, '--output', 'export', input,
     ];
-    const r = spawnSync(PYTHON, args, { env: jupyterEnv(), cwd: dirname(input), encoding: 'utf8' });
+    const r = spawnSync(PYTHON, args, { env: jupyterEnv('page'), cwd: dirname(input), encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`nbconvert failed (${PYTHON} -m nbconvert):\n${r.stderr ?? r.error?.message}`);
     const inline = (file: string) => readFileSync(join(FRONTEND, 'dist', file), 'utf8').replace(/<\/(script|style)/gi, '<\\/$1');
     const html = readFileSync(join(work, 'export.html'), 'utf8');
@@ -191,9 +226,11 @@ export function exportHtml(notebook: string, opts: ExportOptions = {}): string {
 
 /** Registers `lab` (the bundled notebook front-end) and `export` (self-contained HTML) on the program. */
 export function registerFrontend(program: Command): void {
-  withServerOptions(program.command('lab').description('open the bundled notebook front-end (jupyter_server + the transportlab kernel) on the notebooks folder'))
-    .action(async (o: ServerCommandOptions) => {
-      const server = await startFrontend({ dir: o.dir, port: parsePort(o.port) });
+  withServerOptions(program.command('lab').description('open a notebook front-end (jupyter_server + the transportlab kernel) on the notebooks folder'))
+    .option('--ui <ui>', `the front-end: ${FRONTEND_UIS.join(', ')}`, 'page')
+    .action(async (o: ServerCommandOptions & { ui: string }) => {
+      if (!(FRONTEND_UIS as readonly string[]).includes(o.ui)) throw new ArgumentError('--ui', `one of ${FRONTEND_UIS.join(', ')}`, o.ui);
+      const server = await startFrontend({ dir: o.dir, port: parsePort(o.port), ui: o.ui as FrontendUi });
       process.stdout.write(`\ntransportlab notebooks: ${server.url}\n\n`);
       stopOnSignals(() => void server.stop());
       await new Promise<void>((ok) => server.process.once('exit', () => ok()));

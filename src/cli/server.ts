@@ -11,7 +11,7 @@ import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 import type { Command } from 'commander';
 import { ArgumentError } from '../core/errors.js';
-import { installKernelspec } from '../kernel/kernelspec.js';
+import { installKernelspec, installLabextension } from '../kernel/kernelspec.js';
 import { PACKAGE_ROOT } from '../kernel/paths.js';
 
 /** The Python running the Jupyter servers and tools (Debian's, where the Jupyter packages live). */
@@ -57,12 +57,14 @@ export function newToken(): string {
 }
 
 /**
- * Installs the `transportlab` kernelspec into `build/jupyter` and returns the JUPYTER_PATH that
- * finds it (that prefix's `share/jupyter` before the caller's JUPYTER_PATH).
+ * Installs the `transportlab` kernelspec and, when built, the widget labextension into
+ * `build/jupyter` and returns the JUPYTER_PATH that finds them (that prefix's `share/jupyter`
+ * before the caller's JUPYTER_PATH).
  */
 export function kernelspecJupyterPath(): string {
   const prefix = join(PACKAGE_ROOT, 'build', 'jupyter');
   installKernelspec({ prefix });
+  installLabextension({ prefix });
   return [join(prefix, 'share', 'jupyter'), process.env.JUPYTER_PATH].filter(Boolean).join(delimiter);
 }
 
