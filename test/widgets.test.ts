@@ -3,7 +3,8 @@
  * open with state and binary buffers, updates, echo of front-end updates, request_state, custom
  * messages), buffer encoding, redraw coalescing against time, plot spec structure, density
  * estimates against the normal density within Monte Carlo error, the observers on a real MALA
- * run, the loss log toggle and the time slider's round trip, and argument errors.
+ * run, the loss log toggle and the time slider's round trip, marginals along an ODE integration
+ * (one t per plot, snapshots along t), and argument errors.
  */
 import { test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,12 +13,14 @@ import * as random from '../src/core/random.js';
 import type { Message } from '../src/kernel/wire.js';
 import { comms } from '../src/kernel/comm.js';
 import { setPublisher } from '../src/kernel/context.js';
+import { tf, ready } from '../src/core/backend.js';
 import { essBulk, essTail } from '../src/diagnostics/convergence.js';
+import { solveOde } from '../src/interpolants/ode.js';
 import { KERNELS, run } from '../src/mcmc/index.js';
 import { gaussian } from '../src/targets/gaussian.js';
 import {
   Coalescer, WidgetModel, essOverTime, histogram, histogram2d, kde, linesFigure, lossCurve, marginals, marginalsFigure, putBuffers, separateBuffers,
-  timeSlider, binCenters, WIDGET_VIEW_MIME, type Samples,
+  timeSlider, binCenters, columnRange, WIDGET_VIEW_MIME, type Samples,
 } from '../src/widgets/index.js';
 
 interface Sent {
@@ -332,6 +335,71 @@ test('timeSlider without a callback keeps snapshots of a loop reporting t and sh
   await w.moveTo(0.45);
   const range = (w.figure().layout as any).xaxis.range as number[];
   assert.ok(range[0] > 40 && range[1] < 60, `nearest snapshot t = 0.5: ${range}`);
+});
+
+/** The histogram bars marginals draw for column `j` of `s` alone (default bins, range from `s`). */
+function barsOf(s: Samples, j: number): number[] {
+  return Array.from(histogram(s, j, columnRange([s], j), 40));
+}
+
+test('marginals and timeSlider observing an RK4 integration show the samples of the current t only, and snapshots along t', async () => {
+  await ready();
+  const n = 400;
+  const x0 = normals(21, n, 2);
+  const v = tf.tensor2d([[8, -4]]);
+  const field = (_t: number, x: tf.Tensor2D) => tf.add(tf.mul(x, 0), v) as tf.Tensor2D;
+  const slider = await timeSlider({ dims: [1, 0], labels: ['y', 'x'], bins2d: 0, snapshots: 4, display: false });
+  const live = marginals({ dims: [0, 1], bins2d: 0, display: false });
+  const start = tf.tensor2d(x0.data, [n, 2]);
+  const r = await solveOde(field, start, { method: 'rk4', steps: 20, observers: [slider, live], progress: false });
+  const xT: Samples = { data: r.x.dataSync() as Float32Array, n, d: 2 };
+  tf.dispose([v, start, r.x]);
+  // The plot after the run is the marginal of the samples at t = 1, not of all 20 steps together.
+  const bars = (fig: ReturnType<typeof live.figure>) => fig.data.filter((t) => t.type === 'bar').map((t) => Array.from(t.y as Float32Array));
+  assert.deepEqual(bars(live.figure()), [barsOf(xT, 0), barsOf(xT, 1)]);
+  assert.deepEqual(bars(slider.figure()), [barsOf(xT, 1), barsOf(xT, 0)]);
+  assert.deepEqual(slider.snapshotTimes.map((t) => Math.round(t * 100) / 100), [0.05, 0.4, 0.75, 1]);
+  // Moving back to t = 0.42 shows the snapshot at 0.4 (x0 + 0.4 v, exact for RK4 on a constant field), columns in dims order.
+  await slider.moveTo(0.42);
+  const x40: Samples = { data: x0.data.map((x, i) => x + 0.4 * (i % 2 === 0 ? 8 : -4)), n, d: 2 };
+  const shown = slider.figure();
+  const layout = shown.layout as Record<string, any>;
+  assert.equal(layout.xaxis.title.text, 'y');
+  for (const [c, j] of [[0, 1], [1, 0]]) {
+    const range = columnRange([x40], j);
+    const axis = layout[c === 0 ? 'xaxis' : 'xaxis2'].range as number[];
+    assert.ok(Math.abs(axis[0] - range[0]) < 1e-4 && Math.abs(axis[1] - range[1]) < 1e-4, `column ${j}: ${axis} vs ${range}`);
+  }
+});
+
+test('marginals accumulate draws at one t and replace them at a new t; a phase end keeps its last t as a snapshot', async () => {
+  const a = normals(31, 100, 1);
+  const b = normals(32, 100, 1);
+  for (let i = 0; i < b.n; i++) b.data[i] += 3;
+  const both: Samples = { data: Float32Array.from([...a.data, ...b.data]), n: 200, d: 1 };
+  const m = marginals({ dims: [0], display: false });
+  const step = (t: number | undefined, s: Samples, k: number) => m.update({ phase: 'p', step: k, total: 2, metrics: {}, t, samples: s });
+  step(1, a, 1);
+  step(1, b, 2);
+  assert.deepEqual(Array.from(m.figure().data[0].y as Float32Array), barsOf(both, 0), 'same t: draws accumulate (replica exchange at β = 1)');
+  m.start('p');
+  step(0.5, a, 1);
+  step(1, b, 2);
+  assert.deepEqual(Array.from(m.figure().data[0].y as Float32Array), barsOf(b, 0), 'new t: replaced');
+  // An adaptive integrator reports total = maxSteps: its last step is kept when the phase ends.
+  const w = await timeSlider({ dims: [0], snapshots: 3, display: false });
+  w.start('ode', 10000);
+  for (const [k, t] of [0.2, 0.45, 0.9, 1].entries()) w.update({ phase: 'ode', step: k + 1, total: 10000, metrics: {}, t, samples: k % 2 ? a : b });
+  assert.deepEqual(w.snapshotTimes, [0.2, 0.9]);
+  w.end('ode', 'done');
+  assert.deepEqual(w.snapshotTimes, [0.2, 0.9, 1]);
+  assert.equal(w.model.get('t'), 1);
+});
+
+test('marginals: the plain-text description names the coordinates by their labels', () => {
+  const m = marginals(normals(2, 50, 3), { dims: [2, 0], labels: ['β', 'α'], display: false });
+  assert.match(String(m.toMimeBundle()['text/plain']), /marginals of β, α \(50 samples\)/);
+  assert.match(String(marginals(normals(2, 50, 3), { dims: [2, 0], display: false }).toMimeBundle()['text/plain']), /marginals of x\[2\], x\[0\]/);
 });
 
 test('bad widget arguments are ArgumentErrors naming the argument', () => {

@@ -53,6 +53,22 @@ export class ColumnBuffer {
     this.weights = w;
   }
 
+  /**
+   * Replaces the content by `v`: rows that already hold the chosen columns ([n, dims.length], as
+   * {@link view} of a buffer of the same dims returns them; the first `capacity` are kept) with
+   * their normalised weights, if any. Copies.
+   */
+  restore(v: { samples: Samples; weights?: Float64Array }): void {
+    const k = this.dims.length;
+    if (v.samples.d !== k) throw new ArgumentError('samples.d', `${k} (one column per coordinate in dims)`, v.samples.d);
+    this.clear();
+    const n = Math.min(v.samples.n, this.capacity);
+    this.data.set(v.samples.data.subarray(0, n * k));
+    this.rows = n;
+    this.next = n % this.capacity;
+    this.weights = v.weights?.slice(0, n);
+  }
+
   /** Forgets every row. */
   clear(): void {
     this.rows = 0;

@@ -4,6 +4,10 @@
  * with their importance weights) or of a fixed sample, optionally against reference samples or a
  * known marginal density.
  *
+ * Samples of one path position are never mixed with those of another: a loop that reports a
+ * position t along a path of distributions (an ODE/SDE integrator, annealing) replaces the shown
+ * samples whenever t changes, and accumulates only draws reported at the same t.
+ *
  * ```ts
  * await run(key, mala(target), x0, 64, { warmup: 200, steps: 1000, stepSize: 0.5, observers: [marginals({ dims: [0, 1] })] });
  * ```
@@ -43,7 +47,10 @@ export interface MarginalsOptions extends LiveOptions {
 
 /** The live marginals widget (see the module documentation); an {@link Observer} of loops. */
 export class Marginals extends LiveFigure {
-  private buffer?: ColumnBuffer;
+  /** The shown samples (the plotted coordinates), created at the first samples. */
+  protected buffer?: ColumnBuffer;
+  /** The path position t of the shown samples (undefined when the loop reports none). */
+  protected shownT?: number;
   /** The plotted coordinates (chosen at the first samples unless given). */
   protected dims?: number[];
   private readonly figureOptions: Omit<MarginalsFigureOptions, 'labels' | 'reference'>;
@@ -92,7 +99,8 @@ export class Marginals extends LiveFigure {
     return this.buffer!;
   }
 
-  private shown(phase: string): boolean {
+  /** Whether samples of `phase` are shown (the `phases` option). */
+  protected shows(phase: string): boolean {
     return !this.opts.phases || this.opts.phases.includes(phase);
   }
 
@@ -100,6 +108,7 @@ export class Marginals extends LiveFigure {
   setSamples(s: Samples, logWeights?: ArrayLike<number>): this {
     checkSamples('samples', s);
     this.ensure(s).replace(s, logWeights);
+    this.shownT = undefined;
     this.status = `${s.n} samples`;
     this.changed();
     return this;
@@ -107,15 +116,22 @@ export class Marginals extends LiveFigure {
 
   /** Observer: a phase begins (MCMC draws of earlier phases are forgotten). */
   start(phase: string): void {
-    if (this.shown(phase)) this.buffer?.clear();
+    if (!this.shows(phase)) return;
+    this.buffer?.clear();
+    this.shownT = undefined;
   }
 
-  /** Observer: takes the samples of the step (accumulated, or replaced when they carry weights). */
+  /**
+   * Observer: takes the samples of the step. They replace the shown ones when they carry weights
+   * (SMC/AIS particles) or lie at another path position t than those (an integrator's step);
+   * draws at the same t (or without one: MCMC) are accumulated.
+   */
   update(e: LoopEvent): void {
-    if (!e.samples || !this.shown(e.phase)) return;
+    if (!e.samples || !this.shows(e.phase)) return;
     const buffer = this.ensure(e.samples);
-    if (e.logWeights) buffer.replace(e.samples, e.logWeights);
+    if (e.logWeights || e.t !== this.shownT) buffer.replace(e.samples, e.logWeights);
     else buffer.append(e.samples);
+    this.shownT = e.t;
     this.status = `${e.phase} ${e.step}/${e.total}${e.t === undefined ? '' : ` · t = ${e.t.toFixed(3)}`}`;
     this.changed();
   }
@@ -129,7 +145,7 @@ export class Marginals extends LiveFigure {
   }
 
   protected describe(): string {
-    return `marginals of ${this.dims ? this.dims.map((j) => `x[${j}]`).join(', ') : 'the first coordinates'}${this.status ? ` (${this.status})` : ''}`;
+    return `marginals of ${this.dims ? labelsOf(this.dims, this.opts.labels).join(', ') : 'the first coordinates'}${this.status ? ` (${this.status})` : ''}`;
   }
 }
 

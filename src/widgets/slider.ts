@@ -26,6 +26,7 @@ export interface TimeSliderOptions extends MarginalsOptions {
   snapshots?: number;
 }
 
+/** The shown samples (chosen columns) at one path position t. */
 interface Snapshot {
   t: number;
   samples: Samples;
@@ -64,10 +65,12 @@ export class TimeSlider extends Marginals {
       const s = await this.sliderOpts.at(t);
       checkSamples('at(t)', s);
       this.ensure(s).replace(s);
+      this.shownT = t;
     } else {
       const snap = this.nearest(t);
       if (!snap) return;
-      this.ensure(snap.samples).replace(snap.samples, snap.weights && Float64Array.from(snap.weights, Math.log));
+      this.buffer!.restore(snap);
+      this.shownT = snap.t;
     }
     this.status = `t = ${t.toFixed(3)}`;
     this.model.set({ t });
@@ -80,17 +83,31 @@ export class TimeSlider extends Marginals {
     return best;
   }
 
-  /** Observer: shows the loop's samples live and keeps snapshots along t. */
+  /** Keeps a copy of the shown samples as the snapshot at `shownT` (replacing the last one if it has that t); the slider moves there. */
+  private keep(): void {
+    const view = this.buffer?.view();
+    if (!view || this.shownT === undefined) return;
+    const copy = new ColumnBuffer(this.dims!, view.samples.n);
+    copy.restore(view);
+    const snap = { t: this.shownT, ...copy.view()! };
+    if (this.snaps.at(-1)?.t === snap.t) this.snaps[this.snaps.length - 1] = snap;
+    else this.snaps.push(snap);
+    this.model.set({ t: snap.t });
+  }
+
+  /** Observer: shows the loop's samples live (those of its current t) and keeps snapshots spaced along t. */
   override update(e: LoopEvent): void {
     super.update(e);
-    if (e.t === undefined || !e.samples) return;
-    const last = this.snaps[this.snaps.length - 1];
-    if (last && Math.abs(e.t - last.t) < this.spacing && e.step !== e.total) return;
-    const cols = new ColumnBuffer(this.dims!, e.samples.n);
-    cols.replace(e.samples, e.logWeights);
-    const view = cols.view()!;
-    this.snaps.push({ t: e.t, samples: view.samples, weights: view.weights });
-    this.model.set({ t: e.t });
+    if (e.t === undefined || !e.samples || !this.shows(e.phase)) return;
+    const last = this.snaps.at(-1);
+    if (last && Math.abs(e.t - last.t) < this.spacing) return;
+    this.keep();
+  }
+
+  /** Observer: the phase ended; its last t is kept as a snapshot even when closer than the spacing. */
+  override end(phase: string, reason: 'done' | 'aborted'): void {
+    if (this.shows(phase)) this.keep();
+    super.end(phase, reason);
   }
 
   /** The times of the snapshots taken from the loop. */
