@@ -1,9 +1,11 @@
 /**
  * The base view of every transportlab widget: a plotly figure from the model's `figure` state,
- * redrawn whenever the kernel sends a new one. Marginals and ESS views are exactly this.
+ * redrawn whenever the kernel sends a new one. Marginals and ESS views are exactly this. The
+ * first view to render puts the views' CSS into its document (see style.ts).
  */
 import { DOMWidgetModel, DOMWidgetView } from '@jupyter-widgets/base';
 import { draw, purge, type Figure } from './plot.js';
+import { injectStyle } from './style.js';
 import { MODULE_NAME, MODULE_VERSION } from './version.js';
 
 /**
@@ -39,6 +41,7 @@ export class FigureView extends DOMWidgetView {
   protected plot!: HTMLDivElement;
 
   override render(): void {
+    injectStyle(this.el.ownerDocument);
     this.el.classList.add('tl-widget');
     this.el.dataset.view = String(this.model.get('_view_name'));
     this.renderControls();
