@@ -1,8 +1,9 @@
 /**
  * Jupyter subcommands of `transportlab`:
  * - `kernel --connection-file F`: runs the kernel (started by Jupyter through the kernelspec);
- * - `install [--user|--sys-prefix|--prefix P]` / `uninstall [...]`: the `transportlab` kernelspec
- *   and the prebuilt JupyterLab extension of the widget views (`labextensions/transportlab-widgets`);
+ * - `install [--user|--sys-prefix|--prefix P]` / `uninstall [...]`: the `transportlab` kernelspec,
+ *   the prebuilt JupyterLab extension of the widget views (`labextensions/transportlab-widgets`) and
+ *   their AMD bundle for RequireJS widget managers such as VS Code's (`nbextensions/transportlab-widgets`);
  * - `start [--port N] [--dir D]`: installs the kernelspec into `build/jupyter`, starts Debian's
  *   classic notebook server on 127.0.0.1 with the notebooks folder and a fresh token, and prints
  *   the URL with the token. Stops the server on Ctrl+C.
@@ -12,7 +13,9 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { installKernelspec, installLabextension, LABEXTENSION_SOURCE, uninstallKernelspec, uninstallLabextension, type InstallScope } from '../kernel/kernelspec.js';
+import {
+  installKernelspec, installLabextension, installNbextension, LABEXTENSION_SOURCE, NBEXTENSION_SOURCE, uninstallKernelspec, uninstallLabextension, uninstallNbextension, type InstallScope,
+} from '../kernel/kernelspec.js';
 import { freePort, kernelspecJupyterPath, newToken, parsePort, PYTHON, stopOnSignals, withServerOptions, type ServerCommandOptions } from './server.js';
 
 interface ScopeOptions {
@@ -72,18 +75,22 @@ export function registerJupyter(program: Command): void {
       process.once('SIGTERM', () => void kernel.shutdown());
       await kernel.closed;
     });
-  withScopeOptions(program.command('install').description('install the "transportlab" Jupyter kernelspec and the JupyterLab widget extension')).action((o: ScopeOptions) => {
+  withScopeOptions(program.command('install').description('install the "transportlab" Jupyter kernelspec, the JupyterLab widget extension and the widget scripts for VS Code')).action((o: ScopeOptions) => {
     const scope = scopeOf(o);
     process.stdout.write(`installed kernelspec transportlab in ${installKernelspec(scope)}\n`);
     const lab = installLabextension(scope);
     process.stdout.write(lab ? `installed JupyterLab extension in ${lab}\n` : `JupyterLab extension not built (no ${LABEXTENSION_SOURCE}; run npm run build:labextension), skipped\n`);
+    const nb = installNbextension(scope);
+    process.stdout.write(nb ? `installed widget scripts for RequireJS (VS Code) in ${nb}\n` : `widget AMD bundle not built (no ${NBEXTENSION_SOURCE}; run npm run build:frontend), skipped\n`);
   });
-  withScopeOptions(program.command('uninstall').description('remove the "transportlab" Jupyter kernelspec and the JupyterLab widget extension')).action((o: ScopeOptions) => {
+  withScopeOptions(program.command('uninstall').description('remove the "transportlab" Jupyter kernelspec, the JupyterLab widget extension and the widget scripts for VS Code')).action((o: ScopeOptions) => {
     const scope = scopeOf(o);
     const dir = uninstallKernelspec(scope);
     process.stdout.write(dir ? `removed ${dir}\n` : 'no transportlab kernelspec there\n');
     const lab = uninstallLabextension(scope);
     process.stdout.write(lab ? `removed ${lab}\n` : 'no transportlab JupyterLab extension there\n');
+    const nb = uninstallNbextension(scope);
+    process.stdout.write(nb ? `removed ${nb}\n` : 'no transportlab widget scripts there\n');
   });
   withServerOptions(program.command('start').description('start a local Jupyter notebook server on the notebooks folder with the transportlab kernel'))
     .action(async (o: ServerCommandOptions) => {

@@ -8,6 +8,10 @@
  * The prebuilt JupyterLab 4 extension of the widget views (`widgets/lab/labextension`, built by
  * `npm run build:labextension`) goes beside the kernels directory, into
  * `<data dir>/labextensions/transportlab-widgets/`, where JupyterLab finds prebuilt extensions.
+ * The AMD bundle of the views (`widgets/dist/amd/index.js`, built by `node frontend/build.mjs`)
+ * goes to `<data dir>/nbextensions/transportlab-widgets/index.js` with an `extension.js` naming it
+ * for RequireJS, where VS Code's Jupyter extension looks for the scripts of third-party widgets
+ * (see widgets/README.md).
  *
  * The kernel is started as `node <package>/dist/cli/main.js kernel --connection-file F`;
  * Jupyter interrupts it with SIGINT, which stops synchronous code too (an interrupt_request on the
@@ -16,7 +20,7 @@
  * @module
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ArgumentError } from '../core/errors.js';
@@ -74,12 +78,16 @@ export function installKernelspec(scope: InstallScope = {}): string {
   return dir;
 }
 
-/** Removes the kernelspec from the scope's kernels directory; returns it, or `undefined` if none was there. */
-export function uninstallKernelspec(scope: InstallScope = {}): string | undefined {
-  const dir = join(kernelsDir(scope), KERNEL_NAME);
+/** Removes `dir` with its content; returns it, or `undefined` if it was not there. */
+function removeDir(dir: string): string | undefined {
   if (!existsSync(dir)) return undefined;
   rmSync(dir, { recursive: true, force: true });
   return dir;
+}
+
+/** Removes the kernelspec from the scope's kernels directory; returns it, or `undefined` if none was there. */
+export function uninstallKernelspec(scope: InstallScope = {}): string | undefined {
+  return removeDir(join(kernelsDir(scope), KERNEL_NAME));
 }
 
 /** The built JupyterLab extension of the widget views in this package. */
@@ -112,8 +120,64 @@ export function installLabextension(scope: InstallScope = {}, source: string = L
 
 /** Removes `<labextensions>/transportlab-widgets` of the scope; returns it, or `undefined` if none was there. */
 export function uninstallLabextension(scope: InstallScope = {}): string | undefined {
-  const dir = join(labextensionsDir(scope), WIDGET_MODULE);
-  if (!existsSync(dir)) return undefined;
+  return removeDir(join(labextensionsDir(scope), WIDGET_MODULE));
+}
+
+/** The AMD bundle of the widget views in this package. */
+export const NBEXTENSION_SOURCE = join(PACKAGE_ROOT, 'widgets', 'dist', 'amd', 'index.js');
+
+/** How the AMD bundle begins: one anonymous module on top of `@jupyter-widgets/base` (frontend/build.mjs). */
+const AMD_HEADER = "define(['@jupyter-widgets/base'],";
+
+/** The `nbextensions` directory of a scope (the sibling of its `kernels` directory). */
+export function nbextensionsDir(scope: InstallScope): string {
+  return join(dirname(kernelsDir(scope)), 'nbextensions');
+}
+
+/**
+ * The `extension.js` beside the installed AMD bundle: a notebook extension whose
+ * `require.config` maps the module name to `nbextensions/transportlab-widgets/index`. VS Code's
+ * Jupyter extension does not run it: it reads every `nbextensions/<dir>/extension.js` as text and
+ * takes the module → path pairs from the innermost object of its `require.config({...})` call
+ * (microsoft/vscode-jupyter `extractRequireConfigFromWidgetEntry`), so the config is written in
+ * exactly that shape, without comments or nested calls.
+ */
+export function nbextensionEntry(): string {
+  return [
+    `// ${WIDGET_MODULE}: the RequireJS name of the widget views (the AMD module index.js beside this file).`,
+    'define(function () {',
+    "  'use strict';",
+    "  window['requirejs'].config({",
+    '    map: {',
+    "      '*': {",
+    `        '${WIDGET_MODULE}': 'nbextensions/${WIDGET_MODULE}/index',`,
+    '      },',
+    '    },',
+    '  });',
+    '  return { load_ipython_extension: function () {} };',
+    '});',
+    '',
+  ].join('\n');
+}
+
+/**
+ * Copies the AMD bundle `source` to `<nbextensions>/transportlab-widgets/index.js` of the scope,
+ * with its {@link nbextensionEntry} as `extension.js`, replacing an older copy; returns that
+ * directory, or `undefined` when `source` does not exist (not built). Throws an `ArgumentError`
+ * when `source` is not the AMD bundle of the views.
+ */
+export function installNbextension(scope: InstallScope = {}, source: string = NBEXTENSION_SOURCE): string | undefined {
+  if (!existsSync(source)) return undefined;
+  if (!readFileSync(source, 'utf8').startsWith(AMD_HEADER)) throw new ArgumentError('source', `the AMD bundle of the widget views (beginning ${AMD_HEADER})`, source);
+  const dir = join(nbextensionsDir(scope), WIDGET_MODULE);
   rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(source, join(dir, 'index.js'));
+  writeFileSync(join(dir, 'extension.js'), nbextensionEntry());
   return dir;
+}
+
+/** Removes `<nbextensions>/transportlab-widgets` of the scope; returns it, or `undefined` if none was there. */
+export function uninstallNbextension(scope: InstallScope = {}): string | undefined {
+  return removeDir(join(nbextensionsDir(scope), WIDGET_MODULE));
 }
