@@ -364,6 +364,8 @@ test('marginals and timeSlider observing an RK4 integration show the samples of 
   const x40: Samples = { data: x0.data.map((x, i) => x + 0.4 * (i % 2 === 0 ? 8 : -4)), n, d: 2 };
   const shown = slider.figure();
   const layout = shown.layout as Record<string, any>;
+  assert.match(layout.title.text, /t = 0\.400/);
+  assert.equal(slider.model.get('t'), slider.snapshotTimes[1], 'the slider moves to the snapshot shown');
   assert.equal(layout.xaxis.title.text, 'y');
   for (const [c, j] of [[0, 1], [1, 0]]) {
     const range = columnRange([x40], j);

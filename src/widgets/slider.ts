@@ -58,7 +58,7 @@ export class TimeSlider extends Marginals {
     if (sliderOpts.display ?? true) this.show();
   }
 
-  /** Shows the marginals at t: from `at(t)`, else from the snapshot nearest to t. */
+  /** Shows the marginals at t: from `at(t)`, else from the snapshot nearest to t (the slider then moves to the snapshot's t). */
   async moveTo(t: number): Promise<void> {
     if (!(typeof t === 'number' && t >= 0 && t <= 1)) throw new ArgumentError('t', 'a number in [0, 1]', t);
     if (this.sliderOpts.at) {
@@ -72,8 +72,8 @@ export class TimeSlider extends Marginals {
       this.buffer!.restore(snap);
       this.shownT = snap.t;
     }
-    this.status = `t = ${t.toFixed(3)}`;
-    this.model.set({ t });
+    this.status = `t = ${this.shownT.toFixed(3)}`;
+    this.model.set({ t: this.shownT });
     this.redraw();
   }
 
