@@ -22,12 +22,11 @@ import { join } from 'node:path';
 import { ArgumentError } from '../src/core/errors.js';
 import * as random from '../src/core/random.js';
 import { ensureBundle } from '../src/cli/frontend.js';
-import { comms } from '../src/kernel/comm.js';
 import { setPublisher } from '../src/kernel/context.js';
 import { installNbextension, NBEXTENSION_SOURCE, uninstallNbextension } from '../src/kernel/kernelspec.js';
-import type { Message } from '../src/kernel/wire.js';
 import { marginals, timeSlider, WIDGET_MODULE, type Samples } from '../src/widgets/index.js';
 import { launch } from './browser/page.js';
+import { capture, fromFrontend, type Sent } from './widgets-comm.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const FRONTEND_MODULES = join(ROOT, 'frontend', 'node_modules');
@@ -71,16 +70,10 @@ test('install --prefix puts the AMD bundle and its RequireJS entry into nbextens
   assert.ok(!existsSync(installed), 'nothing installed from a bad source');
 });
 
-interface Sent {
-  msgType: string;
-  content: Record<string, any>;
-  buffers: Buffer[];
-}
-
 /** The saved widget state (widget-state+json, version 2) of real kernel widgets: what a front-end gets answering `request_state`. */
 async function savedState(): Promise<{ state: object; ids: { marginals: string; slider: string }; bars: number[] }> {
   const sent: Sent[] = [];
-  setPublisher((msgType, content, extras) => sent.push({ msgType, content: content as Record<string, any>, buffers: extras?.buffers ?? [] }));
+  capture(sent);
   try {
     const s: Samples = { data: random.normal(random.key(3), 4000), n: 2000, d: 2 };
     const m = marginals(s, { dims: [0, 1], labels: ['a', 'b'], display: false });
@@ -88,9 +81,7 @@ async function savedState(): Promise<{ state: object; ids: { marginals: string; 
     const slider = await timeSlider({ at: shift, t: 0.5, dims: [0, 1], bins2d: 0, display: false });
     const state: Record<string, object> = {};
     for (const id of [m.model.modelId!, slider.model.modelId!]) {
-      const header = { msg_id: 'm', session: 's', username: 'u', date: new Date().toISOString(), msg_type: 'comm_msg', version: '5.3' };
-      const msg: Message = { identities: [], header, parent_header: {}, metadata: {}, content: { comm_id: id, data: { method: 'request_state' } }, buffers: [] };
-      await comms.handle(msg);
+      await fromFrontend(id, { method: 'request_state' });
       const reply = sent.filter((x) => x.msgType === 'comm_msg' && x.content.comm_id === id).at(-1)!;
       const { state: json, buffer_paths: paths } = reply.content.data as { state: Record<string, string>; buffer_paths: (string | number)[][] };
       state[id] = {

@@ -10,8 +10,6 @@ import { test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { ArgumentError } from '../src/core/errors.js';
 import * as random from '../src/core/random.js';
-import type { Message } from '../src/kernel/wire.js';
-import { comms } from '../src/kernel/comm.js';
 import { setPublisher } from '../src/kernel/context.js';
 import { tf, ready } from '../src/core/backend.js';
 import { essBulk, essTail } from '../src/diagnostics/convergence.js';
@@ -22,26 +20,14 @@ import {
   Coalescer, WidgetModel, essOverTime, histogram, histogram2d, kde, linesFigure, lossCurve, marginals, marginalsFigure, putBuffers, separateBuffers,
   timeSlider, binCenters, columnRange, WIDGET_VIEW_MIME, type Samples,
 } from '../src/widgets/index.js';
-
-interface Sent {
-  msgType: string;
-  content: Record<string, any>;
-  metadata: Record<string, unknown>;
-  buffers: Buffer[];
-}
+import { capture, fromFrontend, type Sent } from './widgets-comm.js';
 
 let sent: Sent[] = [];
 beforeEach(() => {
   sent = [];
-  setPublisher((msgType, content, extras) => sent.push({ msgType, content, metadata: extras?.metadata ?? {}, buffers: extras?.buffers ?? [] }));
+  capture(sent);
 });
 afterEach(() => setPublisher(undefined));
-
-function fromFrontend(commId: string, data: unknown, buffers: Buffer[] = []): Promise<void> {
-  const header = { msg_id: 'm', session: 's', username: 'u', date: new Date().toISOString(), msg_type: 'comm_msg', version: '5.3' };
-  const msg: Message = { identities: [], header, parent_header: {}, metadata: {}, content: { comm_id: commId, data }, buffers };
-  return comms.handle(msg);
-}
 
 const f32 = (b: Buffer) => new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 const updates = (commId: string, method = 'update') => sent.filter((s) => s.msgType === 'comm_msg' && s.content.comm_id === commId && s.content.data.method === method);
@@ -331,6 +317,7 @@ test('timeSlider without a callback keeps snapshots of a loop reporting t and sh
     for (let i = 0; i < s.n; i++) s.data[i] += 100 * (k / 10);
     w.update({ phase: 'sde', step: k + 1, total: 11, metrics: {}, t: k / 10, samples: s });
   }
+  w.end('sde', 'done');
   assert.deepEqual(w.snapshotTimes, [0, 0.5, 1]);
   await w.moveTo(0.45);
   const range = (w.figure().layout as any).xaxis.range as number[];
@@ -388,6 +375,7 @@ test('marginals accumulate draws at one t and replace them at a new t; a phase e
   step(0.5, a, 1);
   step(1, b, 2);
   assert.deepEqual(Array.from(m.figure().data[0].y as Float32Array), barsOf(b, 0), 'new t: replaced');
+  m.end('p', 'done');
   // An adaptive integrator reports total = maxSteps: its last step is kept when the phase ends.
   const w = await timeSlider({ dims: [0], snapshots: 3, display: false });
   w.start('ode', 10000);
