@@ -40,6 +40,12 @@ test('install --prefix/--user writes the kernelspec with logos; uninstall remove
     assert.ok(existsSync(join(prefix, 'data', 'kernels', 'transportlab', 'kernel.json')));
     assert.equal(cli(['uninstall', '--user'], env).status, 0);
     assert.ok(!existsSync(join(prefix, 'data', 'kernels', 'transportlab')));
+    // --sys-prefix follows the active environment: a conda env's prefix
+    const conda = { ...process.env, CONDA_PREFIX: join(prefix, 'conda'), VIRTUAL_ENV: '' };
+    assert.equal(cli(['install', '--sys-prefix'], conda).status, 0);
+    assert.ok(existsSync(join(prefix, 'conda', 'share', 'jupyter', 'kernels', 'transportlab', 'kernel.json')));
+    assert.equal(cli(['uninstall', '--sys-prefix'], conda).status, 0);
+    assert.ok(!existsSync(join(prefix, 'conda', 'share', 'jupyter', 'kernels', 'transportlab')));
     const both = cli(['install', '--prefix', prefix, '--user']);
     assert.equal(both.status, 2, 'two scopes at once is an argument error');
     assert.match(both.stderr, /at most one of --user, --sys-prefix, --prefix/);

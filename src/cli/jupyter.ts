@@ -31,7 +31,7 @@ function scopeOf(o: ScopeOptions): InstallScope {
 function withScopeOptions(cmd: Command): Command {
   return cmd
     .option('--user', 'the per-user kernels directory (default)')
-    .option('--sys-prefix', "the kernels directory of /usr/bin/python3's sys.prefix")
+    .option('--sys-prefix', "the active Python environment ($CONDA_PREFIX, $VIRTUAL_ENV, else /usr/bin/python3's sys.prefix)")
     .option('--prefix <dir>', 'the kernels directory <dir>/share/jupyter/kernels');
 }
 

@@ -2,7 +2,9 @@
  * Installing the `transportlab` kernelspec where Jupyter looks for kernels:
  * `<dir>/transportlab/{kernel.json, logo-32x32.png, logo-64x64.png}` under
  * - `--user`: `$(jupyter --data-dir)/kernels` (default `~/.local/share/jupyter/kernels`),
- * - `--sys-prefix`: `sys.prefix/share/jupyter/kernels` of `/usr/bin/python3`,
+ * - `--sys-prefix`: `<env>/share/jupyter/kernels` of the active Python environment: `$CONDA_PREFIX`,
+ *   else `$VIRTUAL_ENV`, else `sys.prefix` of `/usr/bin/python3` (Debian's Jupyter), as
+ *   `ipykernel install --sys-prefix` means the environment Jupyter runs in,
  * - `--prefix P`: `P/share/jupyter/kernels`.
  *
  * The prebuilt JupyterLab 4 extension of the widget views (`widgets/lab/labextension`, built by
@@ -41,6 +43,13 @@ export interface InstallScope {
 const PYTHON = '/usr/bin/python3';
 const JUPYTER = '/usr/bin/jupyter';
 
+/** The prefix of the active Python environment: `$CONDA_PREFIX`, `$VIRTUAL_ENV`, or `/usr/bin/python3`'s `sys.prefix`. */
+export function activePrefix(): string {
+  const env = process.env.CONDA_PREFIX || process.env.VIRTUAL_ENV;
+  if (env) return env;
+  return execFileSync(PYTHON, ['-c', 'import sys; print(sys.prefix)'], { encoding: 'utf8' }).trim();
+}
+
 /** The `kernels` directory of a scope. */
 export function kernelsDir(scope: InstallScope): string {
   const chosen = [scope.user, scope.sysPrefix, scope.prefix !== undefined].filter(Boolean).length;
@@ -49,10 +58,7 @@ export function kernelsDir(scope: InstallScope): string {
     if (typeof scope.prefix !== 'string' || scope.prefix === '') throw new ArgumentError('--prefix', 'a directory', scope.prefix);
     return join(scope.prefix, 'share', 'jupyter', 'kernels');
   }
-  if (scope.sysPrefix) {
-    const prefix = execFileSync(PYTHON, ['-c', 'import sys; print(sys.prefix)'], { encoding: 'utf8' }).trim();
-    return join(prefix, 'share', 'jupyter', 'kernels');
-  }
+  if (scope.sysPrefix) return join(activePrefix(), 'share', 'jupyter', 'kernels');
   const dataDir = process.env.JUPYTER_DATA_DIR || (existsSync(JUPYTER) ? execFileSync(JUPYTER, ['--data-dir'], { encoding: 'utf8' }).trim() : join(homedir(), '.local', 'share', 'jupyter'));
   return join(dataDir, 'kernels');
 }
