@@ -79,7 +79,7 @@ async function runCell(page: Page, i: number, timeout = 120_000): Promise<void> 
   await page.waitForFunction((k) => /\[\d+\]/.test(document.querySelectorAll('.jp-Notebook .jp-Cell .jp-InputPrompt')[k]?.textContent ?? ''), i, { timeout });
 }
 
-test('JupyterLab 3.6 loads the transportlab-widgets labextension: live widgets, the t-slider to the kernel, Ctrl+S saves', { timeout: 170_000 }, async (t) => {
+test('JupyterLab 3.6 loads the transportlab-widgets labextension: live widgets, the t-slider to the kernel, a plain plotly figure, Ctrl+S saves', { timeout: 170_000 }, async (t) => {
   const page = await browser.newPage({ viewport: { width: 1280, height: 2200 } });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
