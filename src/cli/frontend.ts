@@ -82,12 +82,17 @@ function jupyterEnv(ui: FrontendUi): NodeJS.ProcessEnv {
   };
 }
 
-/** Builds a JupyterLab app (`node <app>/build.mjs`) unless its `build/bundle.js` exists. */
+/** Builds a JupyterLab app (`node <app>/build.mjs`) when its `build/bundle.js` is missing or older than its sources. */
 export function ensureJupyterlab(ui: Exclude<FrontendUi, 'page'>): void {
   const app = jupyterlabApp(ui);
-  if (existsSync(join(app, 'build', 'bundle.js'))) return;
+  const bundle = join(app, 'build', 'bundle.js');
+  const inputs = ['build.mjs', 'package.json', 'src'].map((f) => join(app, f)).filter(existsSync);
+  const newestInput = Math.max(...inputs.map((p) => (statSync(p).isDirectory() ? newest(p) : statSync(p).mtimeMs)));
+  if (existsSync(bundle) && statSync(bundle).mtimeMs >= newestInput) return;
   const r = spawnSync(process.execPath, [join(app, 'build.mjs')], { stdio: 'inherit' });
   if (r.status !== 0) throw new Error(`building ${ui} failed (node ${join(app, 'build.mjs')})`);
+  const now = new Date();
+  utimesSync(bundle, now, now); // webpack leaves unchanged outputs untouched
 }
 
 /** The newest modification time (ms) of the files under `dir`, recursively. */
@@ -175,7 +180,11 @@ export async function startFrontend(opts: FrontendOptions): Promise<RunningFront
     process: child,
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
+      // jupyter_server 1.23 can hang at exit joining idle worker threads when stopped during a
+      // kernel start (its kernels are already shut down by then): kill it after 10 s.
+      const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await exited;
+      clearTimeout(force);
     },
   };
 }
