@@ -1,0 +1,199 @@
+/**
+ * End to end, in Debian's chromium: `transportlab lab --ui jupyterlab4` (JupyterLab 4 assembled
+ * from npm, frontend/jupyterlab/v4, on Debian's jupyterlab_server, with the prebuilt
+ * transportlab-widgets labextension). Opens a notebook in the full JupyterLab UI and checks that
+ * the labextension is listed in the page config and its plugin activated, that a MALA run on
+ * GMM-40 draws `marginals` and `essOverTime` as live widget views (plotly inside the widget, not the
+ * static HTML fallback) redrawn while the cell runs, that moving the t-slider reaches the kernel
+ * and changes the figure, that the toolbar's interrupt stops a running cell, and that Ctrl+S
+ * saves the outputs. Reports the time to `lab.restored` and to the first widget draw; saves a
+ * screenshot under artifacts/.
+ *
+ * Needs: /usr/bin/chromium, /usr/bin/python3 with jupyter_server and jupyterlab_server, the built
+ * package (dist/), the built labextension (widgets/lab/labextension) and the JupyterLab 4 app
+ * (built by startFrontend when missing: `node frontend/jupyterlab/v4/build.mjs`).
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { startFrontend, type RunningFrontend } from '../src/cli/frontend.js';
+import { launch, writeNotebook } from './browser/page.js';
+
+const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
+
+const SAMPLE = `import { run, mala, random, targets, marginals, essOverTime } from 'transportlab';
+const target = targets.gmm40();
+const n = 32;
+const x0 = random.uniform(random.key(1), n * 2, -40, 40);
+const m = marginals({ dims: [0, 1], bins: 60, bins2d: 40 });
+const e = essOverTime({ dims: [0], points: 60, budget: 1 });
+const res = await run(random.key(2), mala(target), x0, n, { warmup: 500, steps: 30000, stepSize: 0.5, observers: [m, e] });
+console.log('acceptance', res.acceptance.toFixed(3), 'redraws', m.redraws, e.redraws);`;
+
+const SLIDER = `import { timeSlider } from 'transportlab';
+const x1 = res.trace.samples();
+const z = random.normal(random.key(3), x1.length);
+const path = await timeSlider({ dims: [0, 1], at: (t) => ({ data: x1.map((v, i) => (1 - t) * 5 * z[i] + t * v), n: x1.length / 2, d: 2 }) });`;
+
+const RECEIVED = 'console.log(JSON.stringify(path.received));';
+const LONG = 'for (let i = 0; ; i++) await new Promise((r) => setTimeout(r, 5));';
+
+/** The window of the app page: the started JupyterLab (src/index.js exposes it) and the redraw log of the test. */
+interface LabWindow {
+  jupyterapp: { restored: Promise<void>; isPluginActivated(id: string): boolean };
+  redraws: { view: string; running: boolean; data: string }[];
+}
+
+let server: RunningFrontend;
+let browser: Browser;
+let dir: string;
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'tl-e2e-lab4-'));
+  writeNotebook(dir, 'live.ipynb', [SAMPLE, SLIDER, RECEIVED, LONG]);
+  server = await startFrontend({ ui: 'jupyterlab4', dir, log: () => undefined });
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** The i-th cell of the open notebook. */
+function cell(page: Page, i: number) {
+  return page.locator('.jp-NotebookPanel .jp-Notebook .jp-Cell').nth(i);
+}
+
+/** Selects cell i and clicks the toolbar's Run button. */
+async function startCell(page: Page, i: number): Promise<void> {
+  await cell(page, i).locator('.jp-InputPrompt').click();
+  await page.click('.jp-NotebookPanel-toolbar [data-command="notebook:run-cell-and-select-next"]');
+}
+
+/** Waits until cell i's prompt shows an execution count (`[n]:`). */
+async function finished(page: Page, i: number, timeout = 120_000): Promise<void> {
+  await page.waitForFunction(
+    (k) => /\[\d+\]/.test(document.querySelectorAll('.jp-NotebookPanel .jp-Notebook .jp-Cell')[k]?.querySelector('.jp-InputPrompt')?.textContent ?? ''),
+    i,
+    { timeout },
+  );
+}
+
+function outputText(page: Page, i: number): Promise<string> {
+  return cell(page, i).locator('.jp-OutputArea').innerText();
+}
+
+test('JupyterLab 4 loads the transportlab-widgets labextension, draws live widgets, moves the t-slider, interrupts and saves', { timeout: 170_000 }, async (t) => {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 2000 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+
+  const t0 = Date.now();
+  await page.goto(`${server.baseUrl}lab/tree/live.ipynb?reset&token=${server.token}`);
+  await page.waitForFunction(() => (window as unknown as Partial<LabWindow>).jupyterapp !== undefined, undefined, { timeout: 60_000 });
+  await page.evaluate(() => (window as unknown as LabWindow).jupyterapp.restored);
+  const restoredMs = Date.now() - t0;
+
+  // The labextension: listed by jupyterlab_server, loaded by the host, its plugin active.
+  const federated = await page.evaluate(() => JSON.parse(document.getElementById('jupyter-config-data')!.textContent!).federated_extensions as { name: string; load: string; extension?: string }[]);
+  assert.ok(federated.some((e) => e.name === 'transportlab-widgets' && e.extension === './extension' && /^static\/remoteEntry\./.test(e.load)), JSON.stringify(federated));
+  assert.equal(await page.evaluate(() => (window as unknown as LabWindow).jupyterapp.isPluginActivated('@jupyter-widgets/jupyterlab-manager:plugin')), true);
+  assert.equal(await page.evaluate(() => (window as unknown as LabWindow).jupyterapp.isPluginActivated('transportlab-widgets:plugin')), true);
+
+  // The notebook is open on an idle transportlab kernel.
+  await page.waitForSelector('.jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status="idle"]', { timeout: 60_000 });
+  await page.waitForFunction(() => document.querySelectorAll('.jp-NotebookPanel .jp-Notebook .jp-Cell').length === 4, undefined, { timeout: 30_000 });
+
+  // Record every redraw of the widget plots with whether cell 0 was still running.
+  await page.evaluate(() => {
+    const w = window as unknown as LabWindow;
+    w.redraws = [];
+    new MutationObserver((records) => {
+      for (const r of records) {
+        const el = r.target as HTMLElement & { data?: { y?: ArrayLike<number> }[] };
+        const view = el.closest('.tl-widget')?.getAttribute('data-view') ?? '?';
+        const data = JSON.stringify((el.data ?? []).map((tr) => Array.from(tr.y ?? []).slice(0, 80)));
+        const prompt = document.querySelector('.jp-NotebookPanel .jp-Notebook .jp-Cell .jp-InputPrompt')?.textContent ?? '';
+        w.redraws.push({ view, running: prompt.includes('*'), data });
+      }
+    }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-revision'] });
+  });
+
+  const runAt = Date.now();
+  await startCell(page, 0);
+  const marginals = cell(page, 0).locator('.jp-OutputArea-output .tl-widget[data-view="MarginalsView"]');
+  await marginals.locator('.tl-plot .main-svg').first().waitFor({ timeout: 60_000 });
+  const firstDrawMs = Date.now() - runAt;
+  await finished(page, 0);
+  assert.match(await outputText(page, 0), /acceptance 0\.\d+ redraws \d+ \d+/);
+  // Live widget views, not the static text/html figure the kernel sends along for viewers without widgets.
+  assert.equal(await cell(page, 0).locator('.jp-OutputArea-output[data-mime-type="text/html"]').count(), 0, 'no static HTML fallback rendered');
+  assert.equal(await cell(page, 0).locator('.jp-OutputArea-output .tl-widget[data-view="EssView"] .tl-plot .main-svg').count() > 0, true);
+  const redraws = await page.evaluate(() => (window as unknown as LabWindow).redraws);
+  for (const view of ['MarginalsView', 'EssView']) {
+    const live = redraws.filter((r) => r.view === view && r.running);
+    const distinct = new Set(live.map((r) => r.data));
+    // the first figure, then at least two changes
+    assert.ok(distinct.size >= 3, `${view}: ${distinct.size} distinct figures drawn while the cell ran (${live.length} redraws)`);
+  }
+
+  // The t-slider: the kernel receives t and answers with the marginals at t.
+  await startCell(page, 1);
+  await finished(page, 1);
+  const slider = cell(page, 1).locator('.tl-widget[data-view="TimeSliderView"]');
+  await slider.locator('.tl-plot .main-svg').first().waitFor();
+  const figureOf = () =>
+    slider.locator('.tl-plot').evaluate((el: HTMLElement & { data?: { y?: ArrayLike<number> }[]; layout?: { title?: { text?: string } } }) => ({
+      title: el.layout?.title?.text ?? '',
+      y: JSON.stringify(Array.from(el.data?.[0]?.y ?? [])),
+    }));
+  const atStart = await figureOf();
+  assert.match(atStart.title, /t = 0\.000/);
+  await slider.locator('input.tl-t-slider').evaluate((el: HTMLInputElement) => {
+    el.value = '0.7';
+    el.dispatchEvent(new Event('input'));
+    el.dispatchEvent(new Event('change'));
+  });
+  await page.waitForFunction(() => {
+    const el = document.querySelector('.tl-widget[data-view="TimeSliderView"] .tl-plot') as (HTMLElement & { layout?: { title?: { text?: string } } }) | null;
+    return /t = 0\.700/.test(el?.layout?.title?.text ?? '');
+  }, undefined, { timeout: 30_000 });
+  assert.notEqual((await figureOf()).y, atStart.y, 'the figure changed');
+  await startCell(page, 2);
+  await finished(page, 2);
+  assert.match(await outputText(page, 2), /\[0\.7\]/, 'the kernel received t = 0.7');
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, 'e2e-jupyterlab4.png') });
+
+  // Interrupt a running cell with the toolbar's stop button.
+  await startCell(page, 3);
+  await page.waitForFunction(() => (document.querySelectorAll('.jp-NotebookPanel .jp-Notebook .jp-Cell')[3]?.querySelector('.jp-InputPrompt')?.textContent ?? '').includes('*'));
+  await page.waitForTimeout(500);
+  await page.click('.jp-NotebookPanel-toolbar [data-command="notebook:interrupt-kernel"]');
+  await finished(page, 3, 30_000);
+  assert.match(await outputText(page, 3), /Interrupt/i);
+  await page.waitForSelector('.jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status="idle"]', { timeout: 30_000 });
+
+  // Ctrl+S writes the outputs to the .ipynb on disk.
+  await cell(page, 0).locator('.jp-InputPrompt').click();
+  await page.keyboard.press('Control+s');
+  const deadline = Date.now() + 30_000;
+  let saved: { cells: { outputs: { text?: string | string[]; data?: Record<string, unknown> }[] }[] };
+  for (;;) {
+    saved = JSON.parse(readFileSync(join(dir, 'live.ipynb'), 'utf8'));
+    if (saved.cells[2].outputs.length > 0 || Date.now() > deadline) break;
+    await new Promise((ok) => setTimeout(ok, 200));
+  }
+  const text = (i: number) => saved.cells[i].outputs.map((o) => [o.text ?? ''].flat().join('')).join('');
+  assert.match(text(0), /acceptance/);
+  assert.ok(saved.cells[0].outputs.some((o) => o.data?.['application/vnd.jupyter.widget-view+json']), 'widget outputs saved');
+  assert.match(text(2), /\[0\.7\]/);
+
+  assert.deepEqual(errors, [], 'no uncaught page errors');
+  t.diagnostic(`lab.restored ${restoredMs} ms after navigation; first widget draw ${firstDrawMs} ms after Run`);
+});
