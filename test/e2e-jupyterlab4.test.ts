@@ -88,6 +88,27 @@ function outputText(page: Page, i: number): Promise<string> {
   return cell(page, i).locator('.jp-OutputArea').innerText();
 }
 
+/** A notebook file as the test reads it. */
+interface SavedNotebook {
+  cells: { outputs: { text?: string | string[]; data?: Record<string, unknown> }[] }[];
+}
+
+/** Polls the .ipynb on disk (the server may be halfway through writing it) until `done` holds; fails after 30 s. */
+async function savedNotebook(path: string, done: (nb: SavedNotebook) => boolean): Promise<SavedNotebook> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    let nb: SavedNotebook | undefined;
+    try {
+      nb = JSON.parse(readFileSync(path, 'utf8')) as SavedNotebook;
+    } catch {
+      // being written
+    }
+    if (nb && done(nb)) return nb;
+    if (Date.now() > deadline) throw new Error(`${path} was not saved with the outputs within 30 s`);
+    await new Promise((ok) => setTimeout(ok, 200));
+  }
+}
+
 test('JupyterLab 4 loads the transportlab-widgets labextension, draws live widgets, moves the t-slider, interrupts and saves', { timeout: 170_000 }, async (t) => {
   const page = await browser.newPage({ viewport: { width: 1400, height: 2000 } });
   const errors: string[] = [];
@@ -182,13 +203,7 @@ test('JupyterLab 4 loads the transportlab-widgets labextension, draws live widge
   // Ctrl+S writes the outputs to the .ipynb on disk.
   await cell(page, 0).locator('.jp-InputPrompt').click();
   await page.keyboard.press('Control+s');
-  const deadline = Date.now() + 30_000;
-  let saved: { cells: { outputs: { text?: string | string[]; data?: Record<string, unknown> }[] }[] };
-  for (;;) {
-    saved = JSON.parse(readFileSync(join(dir, 'live.ipynb'), 'utf8'));
-    if (saved.cells[2].outputs.length > 0 || Date.now() > deadline) break;
-    await new Promise((ok) => setTimeout(ok, 200));
-  }
+  const saved = await savedNotebook(join(dir, 'live.ipynb'), (nb) => nb.cells[2].outputs.length > 0);
   const text = (i: number) => saved.cells[i].outputs.map((o) => [o.text ?? ''].flat().join('')).join('');
   assert.match(text(0), /acceptance/);
   assert.ok(saved.cells[0].outputs.some((o) => o.data?.['application/vnd.jupyter.widget-view+json']), 'widget outputs saved');
