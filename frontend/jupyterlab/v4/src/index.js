@@ -53,6 +53,7 @@ function pluginsOf(exports) {
   return Array.isArray(plugins) ? plugins : [plugins];
 }
 
+/** The core plugins (all of each extension's, less {@link LEFT_OUT}). */
 const CORE = [
   application, apputils, codemirror, completer, consoleExtension, docmanager, documentsearch, filebrowser, fileeditor,
   launcher, mainmenu, notebook, rendermime, shortcuts, statusbar, themeLight, translation, uiComponents, widgetManager,
@@ -68,8 +69,13 @@ const CORE = [
 async function federatedPlugins(federated) {
   const get = (kind) => Promise.allSettled(federated.filter((d) => d[kind]).map((d) => getModule(d.name, d[kind])));
   const [extensions, mimeExtensions, styles] = await Promise.all([get('extension'), get('mimeExtension'), get('style')]);
-  const fulfilled = (settled) => settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : (console.error(s.reason), [])));
-  fulfilled(styles);
+  const fulfilled = (settled) =>
+    settled.flatMap((s) => {
+      if (s.status === 'fulfilled') return [s.value];
+      console.error(s.reason);
+      return [];
+    });
+  fulfilled(styles); // loading a style module is all it takes; failures are logged
   return { plugins: fulfilled(extensions).flatMap(pluginsOf), mimePlugins: fulfilled(mimeExtensions).flatMap(pluginsOf) };
 }
 
