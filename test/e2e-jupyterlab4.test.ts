@@ -6,8 +6,8 @@
  * GMM-40 draws `marginals` and `essOverTime` as live widget views (plotly inside the widget, not the
  * static HTML fallback) redrawn while the cell runs, that moving the t-slider reaches the kernel
  * and changes the figure, that the toolbar's interrupt stops a running cell, and that Ctrl+S
- * saves the outputs. Reports the time to `lab.restored` and to the first widget draw; saves a
- * screenshot under artifacts/.
+ * saves the outputs and the widget state. Reports the time to `lab.restored` and to the first
+ * widget draw; saves a screenshot under artifacts/.
  *
  * Needs: /usr/bin/chromium, /usr/bin/python3 with jupyter_server and jupyterlab_server, the built
  * package (dist/), the built labextension (widgets/lab/labextension) and the JupyterLab 4 app
@@ -91,6 +91,7 @@ function outputText(page: Page, i: number): Promise<string> {
 /** A notebook file as the test reads it. */
 interface SavedNotebook {
   cells: { outputs: { text?: string | string[]; data?: Record<string, unknown> }[] }[];
+  metadata: { widgets?: Record<string, { state: Record<string, { model_name: string; buffers?: unknown[] }> }> };
 }
 
 /** Polls the .ipynb on disk (the server may be halfway through writing it) until `done` holds; fails after 30 s. */
@@ -208,6 +209,10 @@ test('JupyterLab 4 loads the transportlab-widgets labextension, draws live widge
   assert.match(text(0), /acceptance/);
   assert.ok(saved.cells[0].outputs.some((o) => o.data?.['application/vnd.jupyter.widget-view+json']), 'widget outputs saved');
   assert.match(text(2), /\[0\.7\]/);
+  // Widget state (with the figures' binary buffers) saved too: overrides.json turns jupyterlab-manager's saveState on.
+  const state = saved.metadata.widgets?.['application/vnd.jupyter.widget-state+json']?.state ?? {};
+  assert.deepEqual(Object.values(state).map((m) => m.model_name).sort(), ['EssModel', 'MarginalsModel', 'TimeSliderModel']);
+  assert.ok(Object.values(state).every((m) => (m.buffers?.length ?? 0) > 0), 'figures saved with binary buffers');
 
   assert.deepEqual(errors, [], 'no uncaught page errors');
   t.diagnostic(`lab.restored ${restoredMs} ms after navigation; first widget draw ${firstDrawMs} ms after Run`);

@@ -4,12 +4,14 @@
 //                        labextensions it loads (see src/federation.js);
 //   schemas/, themes/    the settings schemas and the light theme of the core extensions, and
 //   style.js             their CSS imports, from @jupyterlab/builder's Build.ensureAssets (as
-//                        upstream examples/app does).
+//                        upstream examples/app does);
+//   application_settings/overrides.json   default settings of this app (./overrides.json: widget
+//                        state saved in notebooks, as the transportlab page does).
 // The page and the server are frontend/jupyterlab/server (jupyterlab_server's LabServerApp).
 // Installs this folder's dependencies (npm ci) first if they are missing.
 // Usage: node frontend/jupyterlab/v4/build.mjs
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,6 +53,8 @@ function sharedConfig() {
 const started = Date.now();
 rmSync(build, { recursive: true, force: true });
 const themes = Build.ensureAssets({ packageNames: app.jupyterlab.extensions, output: build });
+mkdirSync(join(build, 'application_settings'));
+copyFileSync(join(here, 'overrides.json'), join(build, 'application_settings', 'overrides.json'));
 const host = {
   ...base,
   mode: 'production',
