@@ -20,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ArgumentError } from '../core/errors.js';
+import { LABEXTENSION_SOURCE } from '../kernel/kernelspec.js';
 import { PACKAGE_ROOT } from '../kernel/paths.js';
 import { freePort, kernelspecJupyterPath, newToken, parsePort, PYTHON, stopOnSignals, withServerOptions, type ServerCommandOptions } from './server.js';
 
@@ -82,43 +83,80 @@ function jupyterEnv(ui: FrontendUi): NodeJS.ProcessEnv {
   };
 }
 
-/** Builds a JupyterLab app (`node <app>/build.mjs`) when its `build/bundle.js` is missing or older than its sources. */
-export function ensureJupyterlab(ui: Exclude<FrontendUi, 'page'>): void {
-  const app = jupyterlabApp(ui);
-  const bundle = join(app, 'build', 'bundle.js');
-  const inputs = ['build.mjs', 'package.json', 'src'].map((f) => join(app, f)).filter(existsSync);
-  const newestInput = Math.max(...inputs.map((p) => (statSync(p).isDirectory() ? newest(p) : statSync(p).mtimeMs)));
-  if (existsSync(bundle) && statSync(bundle).mtimeMs >= newestInput) return;
-  const r = spawnSync(process.execPath, [join(app, 'build.mjs')], { stdio: 'inherit' });
-  if (r.status !== 0) throw new Error(`building ${ui} failed (node ${join(app, 'build.mjs')})`);
-  const now = new Date();
-  utimesSync(bundle, now, now); // webpack leaves unchanged outputs untouched
-}
-
-/** The newest modification time (ms) of the files under `dir`, recursively. */
-function newest(dir: string): number {
+/**
+ * The newest modification time (ms) of the files at `paths`, folders recursively; missing paths
+ * count as never modified.
+ */
+function newest(paths: string[]): number {
   let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  for (const p of paths) {
+    if (!existsSync(p)) continue;
+    t = statSync(p).isDirectory() ? Math.max(t, newest(readdirSync(p).map((name) => join(p, name)))) : Math.max(t, statSync(p).mtimeMs);
   }
   return t;
 }
 
+/** What {@link rebuildIfStale} builds. */
+interface BuildStep {
+  /** What it is, for messages. */
+  label: string;
+  /** The build script, run as `node <script>`. */
+  script: string;
+  /** The file whose age tells when the build last ran. */
+  output: string;
+  /** The sources: a build is stale when one of them is newer than `output`. */
+  inputs: string[];
+  /** The build's own dependencies: where they are missing, an existing `output` is used as is (an installed package ships builds without them). */
+  deps?: string;
+}
+
+/** Runs `node <script>` when `output` is missing or older than its inputs; then touches `output` (esbuild and webpack leave unchanged outputs untouched). */
+function rebuildIfStale(step: BuildStep): void {
+  const built = existsSync(step.output) ? statSync(step.output).mtimeMs : -Infinity;
+  if (built >= newest([step.script, ...step.inputs])) return;
+  if (step.deps && !existsSync(step.deps) && built > -Infinity) return;
+  const r = spawnSync(process.execPath, [step.script], { stdio: 'inherit' });
+  if (r.status !== 0 || !existsSync(step.output)) throw new Error(`building ${step.label} failed (node ${step.script})`);
+  const now = new Date();
+  utimesSync(step.output, now, now);
+}
+
+const WIDGET_SOURCES = join(PACKAGE_ROOT, 'widgets', 'src');
+
 /** Builds the page bundle (`node frontend/build.mjs`, needs `frontend/node_modules`) when it is missing or older than its sources. */
 export function ensureBundle(): void {
-  const bundle = join(FRONTEND, 'dist', 'app.js');
-  const sources = [join(FRONTEND, 'src'), join(PACKAGE_ROOT, 'widgets', 'src')].filter(existsSync);
-  const built = existsSync(bundle) ? statSync(bundle).mtimeMs : -Infinity;
-  if (built >= Math.max(statSync(join(FRONTEND, 'build.mjs')).mtimeMs, ...sources.map(newest))) return;
-  if (!existsSync(join(FRONTEND, 'node_modules'))) {
-    if (built > -Infinity) return; // a prebuilt bundle without its sources' dependencies: use it
+  if (!existsSync(join(FRONTEND, 'node_modules')) && !existsSync(join(FRONTEND, 'dist', 'app.js'))) {
     throw new Error('the front-end is not built: run `npm --prefix frontend ci --ignore-scripts && node frontend/build.mjs`');
   }
-  const r = spawnSync(process.execPath, [join(FRONTEND, 'build.mjs')], { stdio: 'inherit' });
-  if (r.status !== 0) throw new Error('building the front-end failed (node frontend/build.mjs)');
-  const now = new Date();
-  utimesSync(bundle, now, now); // esbuild leaves unchanged outputs untouched
+  rebuildIfStale({
+    label: 'the front-end',
+    script: join(FRONTEND, 'build.mjs'),
+    output: join(FRONTEND, 'dist', 'app.js'),
+    inputs: [join(FRONTEND, 'src'), WIDGET_SOURCES],
+    deps: join(FRONTEND, 'node_modules'),
+  });
+}
+
+/** Builds the widget labextension (`node widgets/lab/build.mjs`) when it is missing or older than its sources. */
+export function ensureLabextension(): void {
+  const lab = join(PACKAGE_ROOT, 'widgets', 'lab');
+  rebuildIfStale({
+    label: 'the widget labextension',
+    script: join(lab, 'build.mjs'),
+    output: join(LABEXTENSION_SOURCE, 'package.json'),
+    inputs: [join(lab, 'src'), join(lab, 'package.json'), WIDGET_SOURCES],
+  });
+}
+
+/** Builds a JupyterLab app (`node <app>/build.mjs`) when its `build/bundle.js` is missing or older than its sources. */
+export function ensureJupyterlab(ui: Exclude<FrontendUi, 'page'>): void {
+  const app = jupyterlabApp(ui);
+  rebuildIfStale({
+    label: ui,
+    script: join(app, 'build.mjs'),
+    output: join(app, 'build', 'bundle.js'),
+    inputs: ['package.json', 'package-lock.json', 'overrides.json', 'src'].map((f) => join(app, f)),
+  });
 }
 
 async function waitUntilUp(baseUrl: string, token: string, child: ChildProcess, timeoutMs: number, log: () => string): Promise<void> {
@@ -146,7 +184,10 @@ export async function startFrontend(opts: FrontendOptions): Promise<RunningFront
   const ui = opts.ui ?? 'page';
   if (!FRONTEND_UIS.includes(ui)) throw new ArgumentError('ui', `one of ${FRONTEND_UIS.join(', ')}`, ui);
   if (ui === 'page') ensureBundle();
-  else ensureJupyterlab(ui);
+  else {
+    ensureLabextension();
+    ensureJupyterlab(ui);
+  }
   const common = [
     '--ServerApp.ip=127.0.0.1', `--ServerApp.port=${port}`, '--ServerApp.port_retries=0', `--ServerApp.token=${token}`,
     '--ServerApp.open_browser=False', `--ServerApp.root_dir=${dir}`, '--MappingKernelManager.default_kernel_name=transportlab',
