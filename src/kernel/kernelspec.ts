@@ -7,7 +7,7 @@
  *   `ipykernel install --sys-prefix` means the environment Jupyter runs in,
  * - `--prefix P`: `P/share/jupyter/kernels`.
  *
- * The prebuilt JupyterLab 4 extension of the widget views (`widgets/lab/labextension`, built by
+ * The prebuilt JupyterLab (3.6 and 4) extension of the widget views (`widgets/lab/labextension`, built by
  * `npm run build:labextension`) goes beside the kernels directory, into
  * `<data dir>/labextensions/transportlab-widgets/`, where JupyterLab finds prebuilt extensions.
  * The AMD bundle of the views (`widgets/dist/amd/index.js`, built by `node frontend/build.mjs`)

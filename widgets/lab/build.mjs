@@ -1,4 +1,4 @@
-// Builds the prebuilt JupyterLab 4 extension of the transportlab widget views (module federation):
+// Builds the prebuilt JupyterLab (3.6 and 4) extension of the transportlab widget views (module federation):
 //   1. esbuild: src/index.ts (the plugin) and src/views.ts (the views of ../src) -> lib/*.js, ES
 //      modules with @jupyter-widgets/base and plotly left as imports;
 //   2. @jupyterlab/builder's build-labextension (webpack 5) -> labextension/{package.json,static/},

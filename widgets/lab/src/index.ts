@@ -1,5 +1,5 @@
 /**
- * The JupyterLab 4 plugin of transportlab-widgets: registers the widget module (name and version
+ * The JupyterLab (3.6 and 4) plugin of transportlab-widgets: registers the widget module (name and version
  * from widgets/src/version.ts) with `@jupyter-widgets/base`'s `IJupyterWidgetRegistry`, as the
  * ipywidgets extensions do. The views (and plotly) load lazily, as a separate chunk, the first
  * time a notebook asks for a transportlab widget.
