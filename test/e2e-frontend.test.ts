@@ -12,55 +12,27 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { startFrontend, type RunningFrontend } from '../src/cli/frontend.js';
-import { launch, writeNotebook } from './browser/page.js';
+import type { Page } from 'playwright-core';
+import { LONG, RECEIVED, SAMPLE, SLIDER } from './browser/cells.js';
+import { openSession, type Session } from './browser/session.js';
+import { assertRedrawnLive, figureOf, moveSlider, recordRedraws, redrawsOf, waitForSliderAt } from './browser/widgets.js';
 
 const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
-
-const SAMPLE = `import { run, mala, random, targets, marginals, essOverTime } from 'transportlab';
-const target = targets.gmm40();
-const n = 32;
-const x0 = random.uniform(random.key(1), n * 2, -40, 40);
-const m = marginals({ dims: [0, 1], bins: 60, bins2d: 40 });
-const e = essOverTime({ dims: [0], points: 60, budget: 1 }); // ESS as often as sampling itself allows
-const res = await run(random.key(2), mala(target), x0, n, { warmup: 500, steps: 30000, stepSize: 0.5, observers: [m, e] });
-console.log('acceptance', res.acceptance.toFixed(3), 'redraws', m.redraws, e.redraws);`;
-
-const SLIDER = `import { timeSlider } from 'transportlab';
-// The linear interpolant x_t = (1 - t) z + t x1 between N(0, 25 I) and the MALA draws x1.
-const x1 = res.trace.samples();
-const z = random.normal(random.key(3), x1.length);
-const path = await timeSlider({ dims: [0, 1], at: (t) => ({ data: x1.map((v, i) => (1 - t) * 5 * z[i] + t * v), n: x1.length / 2, d: 2 }) });`;
-
-const RECEIVED = 'console.log(JSON.stringify(path.received));';
-const LONG = 'for (let i = 0; ; i++) await new Promise((r) => setTimeout(r, 5));';
 
 const LOSS = `import { lossCurve } from 'transportlab';
 const lc = lossCurve({ names: ['loss'] });
 for (let i = 1; i <= 200; i++) lc.update({ phase: 'training', step: i, total: 200, metrics: { loss: Math.exp(-i / 20) } });
 lc.end('training', 'done');`;
 
-let server: RunningFrontend;
-let browser: Browser;
-let dir: string;
+let session: Session;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'tl-e2e-'));
-  mkdirSync(join(dir, 'sub'));
-  writeNotebook(dir, 'live.ipynb', [SAMPLE, SLIDER, RECEIVED, LONG, '1 + 1', LOSS]);
-  server = await startFrontend({ dir, log: () => undefined });
-  browser = await launch();
+  session = await openSession({ ui: 'page', notebook: 'live.ipynb', cells: [SAMPLE, SLIDER, RECEIVED, LONG, '1 + 1', LOSS], folders: ['sub'] });
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => session?.close());
 
 /** Runs cell `i` with the toolbar's Run button and waits until its prompt shows a number. */
 async function runCell(page: Page, i: number, timeout = 120_000): Promise<void> {
@@ -81,6 +53,7 @@ function outputText(page: Page, i: number): Promise<string> {
 }
 
 test('the bundled front-end lists notebooks, runs live widgets on the kernel, moves the t-slider, interrupts, restarts and saves', { timeout: 300_000 }, async () => {
+  const { server, browser, dir } = session;
   const page = await browser.newPage({ viewport: { width: 1280, height: 1800 } });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -98,51 +71,23 @@ test('the bundled front-end lists notebooks, runs live widgets on the kernel, mo
   assert.equal(await page.locator('.tl-code-cell').count(), 6);
 
   // Record every redraw of the widget plots with whether the cell was still running.
-  await page.evaluate(() => {
-    const w = window as unknown as { redraws: { view: string; running: boolean; data: string }[] };
-    w.redraws = [];
-    new MutationObserver((records) => {
-      for (const r of records) {
-        const el = r.target as HTMLElement & { data?: { y?: ArrayLike<number> }[] };
-        const view = el.closest('.tl-widget')?.getAttribute('data-view') ?? '?';
-        const data = JSON.stringify((el.data ?? []).map((t) => Array.from(t.y ?? []).slice(0, 80)));
-        w.redraws.push({ view, running: document.querySelector('.tl-code-cell.tl-running') !== null, data });
-      }
-    }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-revision'] });
-  });
+  await recordRedraws(page, { selector: '.tl-code-cell.tl-running' });
 
   await runCell(page, 0);
   const out0 = await outputText(page, 0);
   assert.match(out0, /acceptance 0\.\d+ redraws \d+ \d+/);
-  const redraws = (await page.evaluate(() => (window as unknown as { redraws: { view: string; running: boolean; data: string }[] }).redraws));
-  for (const view of ['MarginalsView', 'EssView']) {
-    const live = redraws.filter((r) => r.view === view && r.running);
-    const distinct = new Set(live.map((r) => r.data));
-    // the first figure, then at least two changes
-    assert.ok(distinct.size >= 3, `${view}: ${distinct.size} distinct figures drawn while the cell ran (${live.length} redraws)`);
-  }
+  assertRedrawnLive(await redrawsOf(page), ['MarginalsView', 'EssView']);
   assert.equal(await page.locator('.tl-widget[data-view="MarginalsView"] .tl-plot .main-svg').first().isVisible(), true);
 
   // The t-slider: the kernel receives t and answers with the marginals at t.
   await runCell(page, 1);
   const slider = page.locator('.tl-widget[data-view="TimeSliderView"]');
   await slider.locator('.tl-plot .main-svg').first().waitFor();
-  const figureOf = () => slider.locator('.tl-plot').evaluate((el: HTMLElement & { data?: { y?: ArrayLike<number> }[]; layout?: { title?: { text?: string } } }) => ({
-    title: el.layout?.title?.text ?? '',
-    y: JSON.stringify(Array.from(el.data?.[0]?.y ?? [])),
-  }));
-  const before = await figureOf();
+  const before = await figureOf(slider);
   assert.match(before.title, /t = 0\.000/);
-  await slider.locator('input.tl-t-slider').evaluate((el: HTMLInputElement) => {
-    el.value = '0.7';
-    el.dispatchEvent(new Event('input'));
-    el.dispatchEvent(new Event('change'));
-  });
-  await page.waitForFunction(() => {
-    const el = document.querySelector('.tl-widget[data-view="TimeSliderView"] .tl-plot') as (HTMLElement & { layout?: { title?: { text?: string } } }) | null;
-    return /t = 0\.700/.test(el?.layout?.title?.text ?? '');
-  }, undefined, { timeout: 30_000 });
-  const afterMove = await figureOf();
+  await moveSlider(slider, 0.7);
+  await waitForSliderAt(page, 0.7);
+  const afterMove = await figureOf(slider);
   assert.notEqual(afterMove.y, before.y, 'the figure changed');
   await runCell(page, 2);
   assert.match(await outputText(page, 2), /\[0\.7\]/, 'the kernel received t = 0.7');

@@ -14,61 +14,25 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { startFrontend, type RunningFrontend } from '../src/cli/frontend.js';
-import { launch, writeNotebook } from './browser/page.js';
+import type { Page } from 'playwright-core';
+import { RECEIVED, SAMPLE, SLIDER } from './browser/cells.js';
+import { openSession, type Session } from './browser/session.js';
+import { assertRedrawnLive, figureOf, recordRedraws, redrawsOf, waitForSliderAt } from './browser/widgets.js';
 
 const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
-
-const SAMPLE = `import { run, mala, random, targets, marginals, essOverTime } from 'transportlab';
-const target = targets.gmm40();
-const n = 32;
-const x0 = random.uniform(random.key(1), n * 2, -40, 40);
-const m = marginals({ dims: [0, 1], bins: 60, bins2d: 40 });
-const e = essOverTime({ dims: [0], points: 60, budget: 1 });
-const res = await run(random.key(2), mala(target), x0, n, { warmup: 500, steps: 30000, stepSize: 0.5, observers: [m, e] });
-console.log('acceptance', res.acceptance.toFixed(3), 'redraws', m.redraws, e.redraws);`;
-
-const SLIDER = `import { timeSlider } from 'transportlab';
-const x1 = res.trace.samples();
-const z = random.normal(random.key(3), x1.length);
-const path = await timeSlider({ dims: [0, 1], at: (t) => ({ data: x1.map((v, i) => (1 - t) * 5 * z[i] + t * v), n: x1.length / 2, d: 2 }) });`;
-
-const RECEIVED = 'console.log(JSON.stringify(path.received));';
 
 /** A plain plotly figure: the kernel sends application/vnd.plotly.v1+json, text/html (plotly.js inlined) and text/plain. */
 const FIGURE = "({ data: [{ type: 'bar', x: ['a', 'b', 'c'], y: [1, 3, 2] }], layout: { title: { text: 'bars' } } })";
 
-/** One redraw of a widget plot, recorded in the page. */
-interface Redraw {
-  view: string;
-  /** which plot element (a re-rendered output is a new element) */
-  plot: number;
-  running: boolean;
-  data: string;
-  /** ms since navigation start */
-  at: number;
-}
-
-let server: RunningFrontend;
-let browser: Browser;
-let dir: string;
+let session: Session;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'tl-e2e-lab3-'));
-  writeNotebook(dir, 'live.ipynb', [SAMPLE, SLIDER, RECEIVED, FIGURE]);
-  server = await startFrontend({ ui: 'jupyterlab3', dir, log: () => undefined });
-  browser = await launch();
+  session = await openSession({ ui: 'jupyterlab3', notebook: 'live.ipynb', cells: [SAMPLE, SLIDER, RECEIVED, FIGURE] });
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+after(() => session?.close());
 
 const cell = (page: Page, i: number) => page.locator('.jp-Notebook .jp-Cell').nth(i);
 
@@ -80,6 +44,7 @@ async function runCell(page: Page, i: number, timeout = 120_000): Promise<void> 
 }
 
 test('JupyterLab 3.6 loads the transportlab-widgets labextension: live widgets, the t-slider to the kernel, a plain plotly figure, Ctrl+S saves', { timeout: 170_000 }, async (t) => {
+  const { server, browser, dir } = session;
   const page = await browser.newPage({ viewport: { width: 1280, height: 2200 } });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -99,41 +64,14 @@ test('JupyterLab 3.6 loads the transportlab-widgets labextension: live widgets, 
   assert.equal(await page.locator('.jp-Notebook .jp-Cell').count(), 4);
   await page.locator('#jp-main-statusbar', { hasText: 'TypeScript (transportlab) | Idle' }).waitFor({ timeout: 60_000 });
 
-  // Record every redraw of a widget plot: view, plot element, whether cell 0 was still running,
-  // the data, when. (The kernel's display updates at phase ends re-render an output as a new
-  // element; live redraws are those of one element.)
-  await page.evaluate(() => {
-    const w = window as unknown as { redraws: Redraw[] };
-    w.redraws = [];
-    const plots = new Map<Element, number>();
-    new MutationObserver((records) => {
-      for (const r of records) {
-        const el = r.target as HTMLElement & { data?: { y?: ArrayLike<number> }[] };
-        const prompt = document.querySelectorAll('.jp-Notebook .jp-Cell .jp-InputPrompt')[0]?.textContent ?? '';
-        if (!plots.has(el)) plots.set(el, plots.size);
-        w.redraws.push({
-          view: el.closest('.tl-widget')?.getAttribute('data-view') ?? '?',
-          plot: plots.get(el)!,
-          running: prompt.includes('*'),
-          data: JSON.stringify((el.data ?? []).map((d) => Array.from(d.y ?? []).slice(0, 80))),
-          at: performance.now(),
-        });
-      }
-    }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-revision'] });
-  });
+  // Record every redraw of a widget plot, with whether cell 0 was still running (`[*]`).
+  await recordRedraws(page, { selector: '.jp-Notebook .jp-Cell .jp-InputPrompt', contains: '*' });
 
   const runAt = await page.evaluate(() => performance.now());
   await runCell(page, 0);
   assert.match(await cell(page, 0).locator('.jp-OutputArea').innerText(), /acceptance 0\.\d+ redraws \d+ \d+/);
-  const redraws = await page.evaluate(() => (window as unknown as { redraws: Redraw[] }).redraws);
-  for (const view of ['MarginalsView', 'EssView']) {
-    const live = redraws.filter((r) => r.view === view && r.running);
-    const perPlot = new Map<number, Set<string>>();
-    for (const r of live) perPlot.set(r.plot, (perPlot.get(r.plot) ?? new Set()).add(r.data));
-    const changes = Math.max(0, ...[...perPlot.values()].map((d) => d.size));
-    // one plot: the first figure, then at least two changes
-    assert.ok(changes >= 3, `${view}: at most ${changes} distinct figures drawn in one plot while the cell ran (${live.length} redraws in ${perPlot.size} plots)`);
-  }
+  const redraws = await redrawsOf(page);
+  assertRedrawnLive(redraws, ['MarginalsView', 'EssView']);
   // Live widget views of transportlab-widgets in the outputs (the widget-view renderer), not the
   // static text/html fallback of the display bundle.
   const marginals = cell(page, 0).locator('.jp-OutputArea-output > .tl-widget[data-view="MarginalsView"]');
@@ -145,11 +83,7 @@ test('JupyterLab 3.6 loads the transportlab-widgets labextension: live widgets, 
   await runCell(page, 1);
   const slider = cell(page, 1).locator('.tl-widget[data-view="TimeSliderView"]');
   await slider.locator('.tl-plot .main-svg').first().waitFor();
-  const figureOf = () => slider.locator('.tl-plot').evaluate((el: HTMLElement & { data?: { y?: ArrayLike<number> }[]; layout?: { title?: { text?: string } } }) => ({
-    title: el.layout?.title?.text ?? '',
-    y: JSON.stringify(Array.from(el.data?.[0]?.y ?? [])),
-  }));
-  const start = await figureOf();
+  const start = await figureOf(slider);
   assert.match(start.title, /t = 0\.000/);
   const input = slider.locator('input.tl-t-slider');
   const box = await input.boundingBox();
@@ -157,11 +91,8 @@ test('JupyterLab 3.6 loads the transportlab-widgets labextension: live widgets, 
   await page.mouse.click(box.x + box.width * 0.7, box.y + box.height / 2);
   const value = Number(await input.inputValue());
   assert.ok(value > 0.5 && value < 0.9, `the slider moved to about 0.7: ${value}`);
-  await page.waitForFunction((title) => {
-    const el = document.querySelector('.tl-widget[data-view="TimeSliderView"] .tl-plot') as (HTMLElement & { layout?: { title?: { text?: string } } }) | null;
-    return (el?.layout?.title?.text ?? '').includes(title);
-  }, `t = ${value.toFixed(3)}`, { timeout: 30_000 });
-  assert.notEqual((await figureOf()).y, start.y, 'the figure changed');
+  await waitForSliderAt(page, value);
+  assert.notEqual((await figureOf(slider)).y, start.y, 'the figure changed');
   await runCell(page, 2);
   assert.equal((await cell(page, 2).locator('.jp-OutputArea').innerText()).trim(), JSON.stringify([value]), 'the kernel received t');
 

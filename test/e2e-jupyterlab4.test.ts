@@ -15,54 +15,27 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { startFrontend, type RunningFrontend } from '../src/cli/frontend.js';
-import { launch, writeNotebook } from './browser/page.js';
+import type { Page } from 'playwright-core';
+import { LONG, RECEIVED, SAMPLE, SLIDER } from './browser/cells.js';
+import { openSession, type Session } from './browser/session.js';
+import { assertRedrawnLive, figureOf, moveSlider, recordRedraws, redrawsOf, waitForSliderAt } from './browser/widgets.js';
 
 const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
 
-const SAMPLE = `import { run, mala, random, targets, marginals, essOverTime } from 'transportlab';
-const target = targets.gmm40();
-const n = 32;
-const x0 = random.uniform(random.key(1), n * 2, -40, 40);
-const m = marginals({ dims: [0, 1], bins: 60, bins2d: 40 });
-const e = essOverTime({ dims: [0], points: 60, budget: 1 });
-const res = await run(random.key(2), mala(target), x0, n, { warmup: 500, steps: 30000, stepSize: 0.5, observers: [m, e] });
-console.log('acceptance', res.acceptance.toFixed(3), 'redraws', m.redraws, e.redraws);`;
-
-const SLIDER = `import { timeSlider } from 'transportlab';
-const x1 = res.trace.samples();
-const z = random.normal(random.key(3), x1.length);
-const path = await timeSlider({ dims: [0, 1], at: (t) => ({ data: x1.map((v, i) => (1 - t) * 5 * z[i] + t * v), n: x1.length / 2, d: 2 }) });`;
-
-const RECEIVED = 'console.log(JSON.stringify(path.received));';
-const LONG = 'for (let i = 0; ; i++) await new Promise((r) => setTimeout(r, 5));';
-
-/** The window of the app page: the started JupyterLab (src/index.js exposes it) and the redraw log of the test. */
+/** The window of the app page: the started JupyterLab (src/index.js exposes it). */
 interface LabWindow {
   jupyterapp: { restored: Promise<void>; isPluginActivated(id: string): boolean };
-  redraws: { view: string; running: boolean; data: string }[];
 }
 
-let server: RunningFrontend;
-let browser: Browser;
-let dir: string;
+let session: Session;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'tl-e2e-lab4-'));
-  writeNotebook(dir, 'live.ipynb', [SAMPLE, SLIDER, RECEIVED, LONG]);
-  server = await startFrontend({ ui: 'jupyterlab4', dir, log: () => undefined });
-  browser = await launch();
+  session = await openSession({ ui: 'jupyterlab4', notebook: 'live.ipynb', cells: [SAMPLE, SLIDER, RECEIVED, LONG] });
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+after(() => session?.close());
 
 /** The i-th cell of the open notebook. */
 function cell(page: Page, i: number) {
@@ -111,6 +84,7 @@ async function savedNotebook(path: string, done: (nb: SavedNotebook) => boolean)
 }
 
 test('JupyterLab 4 loads the transportlab-widgets labextension, draws live widgets, moves the t-slider, interrupts and saves', { timeout: 170_000 }, async (t) => {
+  const { server, browser, dir } = session;
   const page = await browser.newPage({ viewport: { width: 1400, height: 2000 } });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -131,20 +105,8 @@ test('JupyterLab 4 loads the transportlab-widgets labextension, draws live widge
   await page.waitForSelector('.jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status="idle"]', { timeout: 60_000 });
   await page.waitForFunction(() => document.querySelectorAll('.jp-NotebookPanel .jp-Notebook .jp-Cell').length === 4, undefined, { timeout: 30_000 });
 
-  // Record every redraw of the widget plots with whether cell 0 was still running.
-  await page.evaluate(() => {
-    const w = window as unknown as LabWindow;
-    w.redraws = [];
-    new MutationObserver((records) => {
-      for (const r of records) {
-        const el = r.target as HTMLElement & { data?: { y?: ArrayLike<number> }[] };
-        const view = el.closest('.tl-widget')?.getAttribute('data-view') ?? '?';
-        const data = JSON.stringify((el.data ?? []).map((tr) => Array.from(tr.y ?? []).slice(0, 80)));
-        const prompt = document.querySelector('.jp-NotebookPanel .jp-Notebook .jp-Cell .jp-InputPrompt')?.textContent ?? '';
-        w.redraws.push({ view, running: prompt.includes('*'), data });
-      }
-    }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-revision'] });
-  });
+  // Record every redraw of the widget plots with whether cell 0 was still running (`[*]`).
+  await recordRedraws(page, { selector: '.jp-NotebookPanel .jp-Notebook .jp-Cell .jp-InputPrompt', contains: '*' });
 
   const runAt = Date.now();
   await startCell(page, 0);
@@ -156,36 +118,18 @@ test('JupyterLab 4 loads the transportlab-widgets labextension, draws live widge
   // Live widget views, not the static text/html figure the kernel sends along for viewers without widgets.
   assert.equal(await cell(page, 0).locator('.jp-OutputArea-output[data-mime-type="text/html"]').count(), 0, 'no static HTML fallback rendered');
   assert.equal(await cell(page, 0).locator('.jp-OutputArea-output .tl-widget[data-view="EssView"] .tl-plot .main-svg').count() > 0, true);
-  const redraws = await page.evaluate(() => (window as unknown as LabWindow).redraws);
-  for (const view of ['MarginalsView', 'EssView']) {
-    const live = redraws.filter((r) => r.view === view && r.running);
-    const distinct = new Set(live.map((r) => r.data));
-    // the first figure, then at least two changes
-    assert.ok(distinct.size >= 3, `${view}: ${distinct.size} distinct figures drawn while the cell ran (${live.length} redraws)`);
-  }
+  assertRedrawnLive(await redrawsOf(page), ['MarginalsView', 'EssView']);
 
   // The t-slider: the kernel receives t and answers with the marginals at t.
   await startCell(page, 1);
   await finished(page, 1);
   const slider = cell(page, 1).locator('.tl-widget[data-view="TimeSliderView"]');
   await slider.locator('.tl-plot .main-svg').first().waitFor();
-  const figureOf = () =>
-    slider.locator('.tl-plot').evaluate((el: HTMLElement & { data?: { y?: ArrayLike<number> }[]; layout?: { title?: { text?: string } } }) => ({
-      title: el.layout?.title?.text ?? '',
-      y: JSON.stringify(Array.from(el.data?.[0]?.y ?? [])),
-    }));
-  const atStart = await figureOf();
+  const atStart = await figureOf(slider);
   assert.match(atStart.title, /t = 0\.000/);
-  await slider.locator('input.tl-t-slider').evaluate((el: HTMLInputElement) => {
-    el.value = '0.7';
-    el.dispatchEvent(new Event('input'));
-    el.dispatchEvent(new Event('change'));
-  });
-  await page.waitForFunction(() => {
-    const el = document.querySelector('.tl-widget[data-view="TimeSliderView"] .tl-plot') as (HTMLElement & { layout?: { title?: { text?: string } } }) | null;
-    return /t = 0\.700/.test(el?.layout?.title?.text ?? '');
-  }, undefined, { timeout: 30_000 });
-  assert.notEqual((await figureOf()).y, atStart.y, 'the figure changed');
+  await moveSlider(slider, 0.7);
+  await waitForSliderAt(page, 0.7);
+  assert.notEqual((await figureOf(slider)).y, atStart.y, 'the figure changed');
   await startCell(page, 2);
   await finished(page, 2);
   assert.match(await outputText(page, 2), /\[0\.7\]/, 'the kernel received t = 0.7');
