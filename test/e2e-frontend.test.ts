@@ -52,7 +52,7 @@ function outputText(page: Page, i: number): Promise<string> {
   return page.locator('.tl-code-cell').nth(i).locator('.tl-outputs').innerText();
 }
 
-test('the bundled front-end lists notebooks, runs live widgets on the kernel, moves the t-slider, interrupts, restarts and saves', { timeout: 300_000 }, async () => {
+test('the bundled front-end lists notebooks, runs live widgets on the kernel, moves the t-slider, interrupts, restarts and saves', { timeout: 300_000 }, async (t) => {
   const { server, browser, dir } = session;
   const page = await browser.newPage({ viewport: { width: 1280, height: 1800 } });
   const errors: string[] = [];
@@ -76,7 +76,7 @@ test('the bundled front-end lists notebooks, runs live widgets on the kernel, mo
   await runCell(page, 0);
   const out0 = await outputText(page, 0);
   assert.match(out0, /acceptance 0\.\d+ redraws \d+ \d+/);
-  assertRedrawnLive(await redrawsOf(page), ['MarginalsView', 'EssView']);
+  t.diagnostic(assertRedrawnLive(await redrawsOf(page), ['MarginalsView', 'EssView']));
   assert.equal(await page.locator('.tl-widget[data-view="MarginalsView"] .tl-plot .main-svg').first().isVisible(), true);
 
   // The t-slider: the kernel receives t and answers with the marginals at t.

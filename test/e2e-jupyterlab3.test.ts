@@ -71,7 +71,7 @@ test('JupyterLab 3.6 loads the transportlab-widgets labextension: live widgets, 
   await runCell(page, 0);
   assert.match(await cell(page, 0).locator('.jp-OutputArea').innerText(), /acceptance 0\.\d+ redraws \d+ \d+/);
   const redraws = await redrawsOf(page);
-  assertRedrawnLive(redraws, ['MarginalsView', 'EssView']);
+  t.diagnostic(assertRedrawnLive(redraws, ['MarginalsView', 'EssView']));
   // Live widget views of transportlab-widgets in the outputs (the widget-view renderer), not the
   // static text/html fallback of the display bundle.
   const marginals = cell(page, 0).locator('.jp-OutputArea-output > .tl-widget[data-view="MarginalsView"]');

@@ -118,7 +118,7 @@ test('JupyterLab 4 loads the transportlab-widgets labextension, draws live widge
   // Live widget views, not the static text/html figure the kernel sends along for viewers without widgets.
   assert.equal(await cell(page, 0).locator('.jp-OutputArea-output[data-mime-type="text/html"]').count(), 0, 'no static HTML fallback rendered');
   assert.equal(await cell(page, 0).locator('.jp-OutputArea-output .tl-widget[data-view="EssView"] .tl-plot .main-svg').count() > 0, true);
-  assertRedrawnLive(await redrawsOf(page), ['MarginalsView', 'EssView']);
+  t.diagnostic(assertRedrawnLive(await redrawsOf(page), ['MarginalsView', 'EssView']));
 
   // The t-slider: the kernel receives t and answers with the marginals at t.
   await startCell(page, 1);

@@ -249,7 +249,7 @@ test('dense: gradients match plain ops at a width where OpenBLAS blocks; determi
       assert.ok(err <= 1e-5 * scale, `gradient ${i}: ${err / scale}`);
     }
     // second order (plain ops inside nested gradients): d/dx Σ (∂/∂x Σ dense)² finite and equal to plain ops
-    const inner = (f: typeof fast) => (xx: tf.Tensor) => tf.sum(tf.square(tf.grad((z: tf.Tensor) => tf.sum(f(z, W, b)))(xx)));
+    const inner = (f: (xx: tf.Tensor, WW: tf.Tensor, bb: tf.Tensor) => tf.Tensor) => (xx: tf.Tensor) => tf.sum(tf.square(tf.grad((z: tf.Tensor) => tf.sum(f(z, W, b)))(xx)));
     const h = tf.grad(inner(fast))(x).dataSync();
     const hp = tf.grad(inner(plain))(x).dataSync();
     let err = 0;

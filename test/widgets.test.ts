@@ -378,7 +378,7 @@ test('marginals accumulate draws at one t and replace them at a new t; a phase e
   m.end('p', 'done');
   // An adaptive integrator reports total = maxSteps: its last step is kept when the phase ends.
   const w = await timeSlider({ dims: [0], snapshots: 3, display: false });
-  w.start('ode', 10000);
+  w.start('ode');
   for (const [k, t] of [0.2, 0.45, 0.9, 1].entries()) w.update({ phase: 'ode', step: k + 1, total: 10000, metrics: {}, t, samples: k % 2 ? a : b });
   assert.deepEqual(w.snapshotTimes, [0.2, 0.9]);
   w.end('ode', 'done');

@@ -72,18 +72,21 @@ export function redrawsOf(page: Page): Promise<Redraw[]> {
 
 /**
  * Asserts that each of `views` was redrawn live: one of its plot elements showed at least 3
- * distinct figures (the first, then at least two changes) while the cell ran. Counted per element
+ * distinct figures (the first, then at least two changes) while the cell ran; returns the counts
+ * for the test's diagnostics. Counted per element
  * because the kernel's display updates at phase ends re-render an output as a new element, and
  * figures spread over several elements would not show that one view updates in place.
  */
-export function assertRedrawnLive(redraws: Redraw[], views: string[]): void {
-  for (const view of views) {
+export function assertRedrawnLive(redraws: Redraw[], views: string[]): string {
+  const counts = views.map((view) => {
     const live = redraws.filter((r) => r.view === view && r.running);
     const perPlot = new Map<number, Set<string>>();
     for (const r of live) perPlot.set(r.plot, (perPlot.get(r.plot) ?? new Set()).add(r.data));
     const distinct = Math.max(0, ...[...perPlot.values()].map((d) => d.size));
     assert.ok(distinct >= 3, `${view}: at most ${distinct} distinct figures drawn in one plot while the cell ran (${live.length} redraws in ${perPlot.size} plots)`);
-  }
+    return `${view} ${distinct}`;
+  });
+  return `distinct figures drawn live in one plot: ${counts.join(', ')}`;
 }
 
 /** The figure of a widget (`widget` is its `.tl-widget` element): its title and its first trace's y values as JSON. */
