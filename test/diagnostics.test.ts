@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as random from '../src/core/random.js';
 import { ArgumentError } from '../src/core/errors.js';
 import {
-  autocovariance, autocorrelation, rankNormalize, splitRhat, rhat, essBulk, essTail, essMean, mcse, summary, summaryTable,
+  autocovariance, autocorrelation, rankNormalize, splitRhat, rhat, essBulk, essTail, essBulkAndTail, essMean, mcse, summary, summaryTable,
   logSumExp, logMeanExp, normalizedWeights, normalizeLogWeights, kishEss, logZFromWeights, logZError, mmd, slicedWasserstein, histogramKl,
 } from '../src/diagnostics/index.js';
 import { normalQuantile } from '../src/diagnostics/normal.js';
@@ -59,6 +59,9 @@ test('R-hat, ESS and MCSE agree with ArviZ on a fixed input', () => {
   close(essBulk(FIXED), ARVIZ.essBulk, 1e-7, 'essBulk');
   close(rhat(FIXED), ARVIZ.rhat, 1e-7, 'rhat');
   close(essTail(FIXED), ARVIZ.essTail, 1e-12, 'essTail');
+  const both = essBulkAndTail(FIXED);
+  close(both.bulk, ARVIZ.essBulk, 1e-7, 'essBulkAndTail bulk');
+  close(both.tail, ARVIZ.essTail, 1e-12, 'essBulkAndTail tail');
   close(essMean(FIXED), ARVIZ.essMean, 1e-12, 'essMean');
   close(splitRhat(FIXED), ARVIZ.splitRhat, 1e-12, 'splitRhat');
   close(mcse(FIXED), ARVIZ.mcse, 1e-12, 'mcse');

@@ -19,10 +19,14 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { LONG, RECEIVED, SAMPLE, SLIDER } from './browser/cells.js';
+import { writeNotebook } from './browser/page.js';
 import { openSession, type Session } from './browser/session.js';
 import { assertRedrawnLive, figureOf, moveSlider, recordRedraws, redrawsOf, waitForSliderAt } from './browser/widgets.js';
 
 const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
+
+/** The notebook panel on show (other open notebooks are hidden tabs). */
+const PANEL = '.jp-NotebookPanel:not(.lm-mod-hidden)';
 
 /** The window of the app page: the started JupyterLab (src/index.js exposes it). */
 interface LabWindow {
@@ -39,20 +43,20 @@ after(() => session?.close());
 
 /** The i-th cell of the open notebook. */
 function cell(page: Page, i: number) {
-  return page.locator('.jp-NotebookPanel .jp-Notebook .jp-Cell').nth(i);
+  return page.locator(`${PANEL} .jp-Notebook .jp-Cell`).nth(i);
 }
 
 /** Selects cell i and clicks the toolbar's Run button. */
 async function startCell(page: Page, i: number): Promise<void> {
   await cell(page, i).locator('.jp-InputPrompt').click();
-  await page.click('.jp-NotebookPanel-toolbar [data-command="notebook:run-cell-and-select-next"]');
+  await page.click(`${PANEL} .jp-NotebookPanel-toolbar [data-command="notebook:run-cell-and-select-next"]`);
 }
 
 /** Waits until cell i's prompt shows an execution count (`[n]:`). */
 async function finished(page: Page, i: number, timeout = 120_000): Promise<void> {
   await page.waitForFunction(
-    (k) => /\[\d+\]/.test(document.querySelectorAll('.jp-NotebookPanel .jp-Notebook .jp-Cell')[k]?.querySelector('.jp-InputPrompt')?.textContent ?? ''),
-    i,
+    ({ k, panel }) => /\[\d+\]/.test(document.querySelectorAll(`${panel} .jp-Notebook .jp-Cell`)[k]?.querySelector('.jp-InputPrompt')?.textContent ?? ''),
+    { k: i, panel: PANEL },
     { timeout },
   );
 }
@@ -102,11 +106,11 @@ test('JupyterLab 4 loads the transportlab-widgets labextension, draws live widge
   assert.equal(await page.evaluate(() => (window as unknown as LabWindow).jupyterapp.isPluginActivated('transportlab-widgets:plugin')), true);
 
   // The notebook is open on an idle transportlab kernel.
-  await page.waitForSelector('.jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status="idle"]', { timeout: 60_000 });
-  await page.waitForFunction(() => document.querySelectorAll('.jp-NotebookPanel .jp-Notebook .jp-Cell').length === 4, undefined, { timeout: 30_000 });
+  await page.waitForSelector(`${PANEL} .jp-Notebook-ExecutionIndicator[data-status="idle"]`, { timeout: 60_000 });
+  await page.waitForFunction((panel) => document.querySelectorAll(`${panel} .jp-Notebook .jp-Cell`).length === 4, PANEL, { timeout: 30_000 });
 
   // Record every redraw of the widget plots with whether cell 0 was still running (`[*]`).
-  await recordRedraws(page, { selector: '.jp-NotebookPanel .jp-Notebook .jp-Cell .jp-InputPrompt', contains: '*' });
+  await recordRedraws(page, { selector: `${PANEL} .jp-Notebook .jp-Cell .jp-InputPrompt`, contains: '*' });
 
   const runAt = Date.now();
   await startCell(page, 0);
@@ -138,12 +142,12 @@ test('JupyterLab 4 loads the transportlab-widgets labextension, draws live widge
 
   // Interrupt a running cell with the toolbar's stop button.
   await startCell(page, 3);
-  await page.waitForFunction(() => (document.querySelectorAll('.jp-NotebookPanel .jp-Notebook .jp-Cell')[3]?.querySelector('.jp-InputPrompt')?.textContent ?? '').includes('*'));
+  await page.waitForFunction((panel) => (document.querySelectorAll(`${panel} .jp-Notebook .jp-Cell`)[3]?.querySelector('.jp-InputPrompt')?.textContent ?? '').includes('*'), PANEL);
   await page.waitForTimeout(500);
-  await page.click('.jp-NotebookPanel-toolbar [data-command="notebook:interrupt-kernel"]');
+  await page.click(`${PANEL} .jp-NotebookPanel-toolbar [data-command="notebook:interrupt-kernel"]`);
   await finished(page, 3, 30_000);
   assert.match(await outputText(page, 3), /Interrupt/i);
-  await page.waitForSelector('.jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status="idle"]', { timeout: 30_000 });
+  await page.waitForSelector(`${PANEL} .jp-Notebook-ExecutionIndicator[data-status="idle"]`, { timeout: 30_000 });
 
   // Ctrl+S writes the outputs to the .ipynb on disk.
   await cell(page, 0).locator('.jp-InputPrompt').click();
@@ -160,4 +164,36 @@ test('JupyterLab 4 loads the transportlab-widgets labextension, draws live widge
 
   assert.deepEqual(errors, [], 'no uncaught page errors');
   t.diagnostic(`lab.restored ${restoredMs} ms after navigation; first widget draw ${firstDrawMs} ms after Run`);
+});
+
+test('JupyterLab 4 lists the folder, opens a notebook from the file browser and restarts its kernel', { timeout: 120_000 }, async () => {
+  const { server, browser, dir } = session;
+  writeNotebook(dir, 'restart.ipynb', ['const answer = 6 * 7; answer', 'answer + 1']);
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${server.baseUrl}lab?reset&token=${server.token}`);
+  await page.waitForFunction(() => (window as unknown as Partial<LabWindow>).jupyterapp !== undefined, undefined, { timeout: 60_000 });
+  await page.evaluate(() => (window as unknown as LabWindow).jupyterapp.restored);
+
+  // The file browser lists the notebook directory; a double click opens a notebook.
+  const item = (name: string) => page.locator('.jp-DirListing-item', { hasText: name });
+  await item('restart.ipynb').waitFor({ timeout: 30_000 });
+  assert.equal(await item('live.ipynb').count(), 1);
+  await item('restart.ipynb').dblclick();
+  await page.waitForSelector(`${PANEL} .jp-Notebook-ExecutionIndicator[data-status="idle"]`, { timeout: 60_000 });
+  await page.waitForFunction((panel) => document.querySelectorAll(`${panel} .jp-Notebook .jp-Cell`).length === 2, PANEL, { timeout: 30_000 });
+
+  await startCell(page, 0);
+  await finished(page, 0);
+  assert.match(await outputText(page, 0), /(^|\n)42\s*$/);
+
+  // Restart from the toolbar, confirm the dialog: the kernel's state is gone.
+  await page.click(`${PANEL} .jp-NotebookPanel-toolbar [data-command="notebook:restart-kernel"]`);
+  await page.click('.jp-Dialog .jp-mod-accept');
+  await page.waitForSelector(`${PANEL} .jp-Notebook-ExecutionIndicator[data-status="idle"]`, { timeout: 60_000 });
+  await startCell(page, 1);
+  await finished(page, 1);
+  assert.match(await outputText(page, 1), /Cannot find name 'answer'/, 'a fresh kernel after the restart');
+  assert.deepEqual(errors, [], 'no uncaught page errors');
 });

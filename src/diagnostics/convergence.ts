@@ -236,6 +236,15 @@ function essTailOf(d: Draws, probs: [number, number] = [0.05, 0.95]): number {
   return Math.min(...probs.map((p) => essOf(indicator(d.split, quantileSorted(all, p), buffer))));
 }
 
+/**
+ * Bulk and tail ESS together ({@link essBulk}, {@link essTail} at the 5% and 95% quantiles),
+ * sharing one split and one sort of the draws: what a live ESS plot computes at every update.
+ */
+export function essBulkAndTail(chains: Chains): { bulk: number; tail: number } {
+  const d = new Draws(chainMatrix('chains', chains));
+  return { bulk: essBulkOf(d), tail: essTailOf(d) };
+}
+
 /** ESS of the mean: the split-chain ESS of the raw draws (ArviZ's `ess(method="mean")`). */
 export function essMean(chains: Chains): number {
   return essOf(split(chainMatrix('chains', chains)));

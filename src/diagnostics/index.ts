@@ -6,7 +6,7 @@
  * @module
  */
 export { autocovariance, autocorrelation } from './autocorrelation.js';
-export { rankNormalize, splitRhat, rhat, essBulk, essTail, essMean, mcse } from './convergence.js';
+export { rankNormalize, splitRhat, rhat, essBulk, essTail, essBulkAndTail, essMean, mcse } from './convergence.js';
 export type { Chains } from './input.js';
 export { summary, summaryTable, type SummaryRow } from './summary.js';
 export { logSumExp, logMeanExp, normalizeLogWeights, normalizedWeights, kishEss, logZFromWeights, logZError, type LogZEstimate } from './weights.js';

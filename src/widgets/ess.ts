@@ -14,7 +14,7 @@
  */
 import { ArgumentError } from '../core/errors.js';
 import type { LoopEvent } from '../core/loop.js';
-import { essBulk, essTail } from '../diagnostics/convergence.js';
+import { essBulkAndTail } from '../diagnostics/convergence.js';
 import { kishEss } from '../diagnostics/weights.js';
 import type { PlotlyFigure } from '../kernel/display.js';
 import { linesFigure, type Line } from './figures.js';
@@ -120,8 +120,9 @@ export class EssOverTime extends LiveFigure {
     const t0 = performance.now();
     this.dims.forEach((_, k) => {
       const chains = Array.from({ length: s.n }, (_c, c) => s.draws[k].subarray(c * s.total, c * s.total + s.steps));
-      this.bulk[k].push(this.offset + s.steps, essBulk(chains));
-      this.tail[k].push(this.offset + s.steps, essTail(chains));
+      const { bulk, tail } = essBulkAndTail(chains);
+      this.bulk[k].push(this.offset + s.steps, bulk);
+      this.tail[k].push(this.offset + s.steps, tail);
     });
     s.lastEnd = performance.now();
     s.lastCost = s.lastEnd - t0;

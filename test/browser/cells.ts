@@ -15,7 +15,7 @@ const n = 32;
 const x0 = random.uniform(random.key(1), n * 2, -40, 40);
 const m = marginals({ dims: [0, 1], bins: 60, bins2d: 40 });
 const e = essOverTime({ dims: [0], points: 60, budget: 1 }); // ESS as often as sampling itself allows
-const res = await run(random.key(2), mala(target), x0, n, { warmup: 500, steps: 30000, stepSize: 0.5, observers: [m, e] });
+const res = await run(random.key(2), mala(target), x0, n, { warmup: 500, steps: 60000, stepSize: 0.5, observers: [m, e] });
 console.log('acceptance', res.acceptance.toFixed(3), 'redraws', m.redraws, e.redraws);`;
 
 /**
