@@ -55,7 +55,7 @@ const app = {
   performance: { hints: false },
   plugins: [...baseConfig.plugins, new webpack.container.ModuleFederationPlugin({ name: 'transportlab_jupyterlab3', shared: shared() })],
 };
-const stats = await new Promise((ok, fail) => webpack([app, ...themes], (err, s) => (err ? fail(err) : ok(s))));
+const stats = await new Promise((ok, fail) => webpack([app, ...themes.map((theme) => ({ ...theme, context: here }))], (err, s) => (err ? fail(err) : ok(s))));
 if (stats.hasErrors()) {
   console.error(stats.toString({ all: false, errors: true, errorDetails: true }));
   process.exit(1);

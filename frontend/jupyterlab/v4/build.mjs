@@ -65,7 +65,7 @@ const host = {
   performance: { hints: false },
   plugins: [...base.plugins, new webpack.sharing.SharePlugin({ shared: sharedConfig() })],
 };
-const stats = await new Promise((ok, fail) => webpack([host, ...themes]).run((err, s) => (err ? fail(err) : ok(s))));
+const stats = await new Promise((ok, fail) => webpack([host, ...themes.map((theme) => ({ ...theme, context: here }))]).run((err, s) => (err ? fail(err) : ok(s))));
 if (stats.hasErrors()) {
   console.error(stats.toString({ all: false, errors: true, errorDetails: true }));
   process.exit(1);
