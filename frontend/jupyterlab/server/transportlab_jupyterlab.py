@@ -13,7 +13,7 @@ As in JupyterLab's examples/app (LabServerApp subclass; the module is its own se
 import json
 import os
 
-from jupyter_server.base.handlers import JupyterHandler
+from jupyter_server.base.handlers import APIHandler
 from jupyterlab_server import LabServerApp
 from tornado import web
 
@@ -30,7 +30,7 @@ with open(os.path.join(APP, "package.json")) as f:
     PACKAGE = json.load(f)
 
 
-class IdentityHandler(JupyterHandler):
+class IdentityHandler(APIHandler):
     """`GET /api/me` of jupyter_server 2 (absent in 1.23): the token user, no permissions asked."""
 
     @web.authenticated
