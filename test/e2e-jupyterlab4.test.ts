@@ -15,7 +15,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { LONG, RECEIVED, SAMPLE, SLIDER } from './browser/cells.js';
@@ -30,7 +30,7 @@ const PANEL = '.jp-NotebookPanel:not(.lm-mod-hidden)';
 
 /** The window of the app page: the started JupyterLab (src/index.js exposes it). */
 interface LabWindow {
-  jupyterapp: { restored: Promise<void>; isPluginActivated(id: string): boolean };
+  jupyterapp: { restored: Promise<void>; isPluginActivated(id: string): boolean; commands: { execute(id: string): Promise<unknown> } };
 }
 
 let session: Session;
@@ -195,5 +195,44 @@ test('JupyterLab 4 lists the folder, opens a notebook from the file browser and 
   await startCell(page, 1);
   await finished(page, 1);
   assert.match(await outputText(page, 1), /Cannot find name 'answer'/, 'a fresh kernel after the restart');
+  assert.deepEqual(errors, [], 'no uncaught page errors');
+});
+
+test('JupyterLab 4 renders markdown with LaTeX, and draws the widgets of a trusted saved notebook from its saved state before any cell runs', { timeout: 120_000 }, async () => {
+  const { server, browser, dir } = session;
+  // As after a new start: no kernel keeps the widget models of the earlier tests alive.
+  const auth = { headers: { Authorization: `token ${server.token}` } };
+  for (const { id } of (await (await fetch(`${server.baseUrl}api/sessions`, auth)).json()) as { id: string }[]) {
+    await fetch(`${server.baseUrl}api/sessions/${id}`, { ...auth, method: 'DELETE' });
+  }
+  // The notebook the first test saved, under a new name, with a markdown cell in front.
+  const nb = JSON.parse(readFileSync(join(dir, 'live.ipynb'), 'utf8')) as { cells: unknown[] };
+  nb.cells.unshift({ cell_type: 'markdown', id: 'md', metadata: {}, source: '# Saved run\n\nThe draws of $\\pi(x) \\propto e^{-U(x)}$.' });
+  writeFileSync(join(dir, 'saved.ipynb'), JSON.stringify(nb));
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1600 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${server.baseUrl}lab/tree/saved.ipynb?reset&token=${server.token}`);
+  await page.waitForFunction(() => (window as unknown as Partial<LabWindow>).jupyterapp !== undefined, undefined, { timeout: 60_000 });
+  await page.evaluate(() => (window as unknown as LabWindow).jupyterapp.restored);
+  await page.locator(`${PANEL} .jp-RenderedMarkdown h1`).waitFor({ timeout: 30_000 });
+  assert.match(await page.locator(`${PANEL} .jp-RenderedMarkdown h1`).innerText(), /Saved run/);
+  await page.locator(`${PANEL} .jp-RenderedMarkdown mjx-container`).first().waitFor({ timeout: 30_000 });
+
+  // An untrusted notebook shows no widgets (JupyterLab renders only safe outputs); trusted, the
+  // widget manager restores the models from the notebook's widget state and draws them.
+  assert.equal(await page.locator(`${PANEL} .tl-widget`).count(), 0, 'untrusted: no widget views');
+  // Trusting saves the notebook, and jupyterlab-manager then writes the widget state it holds:
+  // trust only once its kernel is up (the manager restores the saved models when the session is ready).
+  await page.waitForSelector(`${PANEL} .jp-Notebook-ExecutionIndicator[data-status="idle"]`, { timeout: 60_000 });
+  await page.waitForTimeout(1000);
+  await page.evaluate(() => {
+    void (window as unknown as LabWindow).jupyterapp.commands.execute('notebook:trust');
+  });
+  await page.click('.jp-Dialog .jp-mod-accept');
+  await page.locator(`${PANEL} .jp-Cell .tl-widget[data-view="MarginalsView"] .tl-plot .main-svg`).first().waitFor({ timeout: 60_000 });
+  await page.locator(`${PANEL} .jp-Cell .tl-widget[data-view="TimeSliderView"] .tl-plot .main-svg`).first().waitFor({ timeout: 30_000 });
+  const prompts = await page.locator(`${PANEL} .jp-Cell .jp-InputPrompt`).allInnerTexts();
+  assert.ok(prompts.every((p) => !p.includes('*')), `no cell ran: ${JSON.stringify(prompts)}`);
   assert.deepEqual(errors, [], 'no uncaught page errors');
 });

@@ -52,7 +52,7 @@ function sharedConfig() {
 
 const started = Date.now();
 rmSync(build, { recursive: true, force: true });
-const themes = Build.ensureAssets({ packageNames: app.jupyterlab.extensions, output: build });
+const themes = Build.ensureAssets({ packageNames: [...app.jupyterlab.extensions, ...app.jupyterlab.mimeExtensions], output: build });
 mkdirSync(join(build, 'application_settings'));
 copyFileSync(join(here, 'overrides.json'), join(build, 'application_settings', 'overrides.json'));
 const host = {

@@ -1,7 +1,7 @@
 /**
  * The JupyterLab 4 application of `transportlab lab --ui jupyterlab4`: the core extensions a
  * notebook user needs (file browser, launcher, notebook, console, file editor, menus, status bar,
- * search, shortcuts, the light theme), the ipywidgets manager (@jupyter-widgets/jupyterlab-manager)
+ * search, shortcuts, markdown with LaTeX (marked + MathJax 3), JSON output, the light theme), the ipywidgets manager (@jupyter-widgets/jupyterlab-manager)
  * and the prebuilt labextensions loaded by ./bootstrap.js (transportlab-widgets registers its
  * widget views with the manager).
  *
@@ -21,8 +21,11 @@ import docmanager from '@jupyterlab/docmanager-extension';
 import documentsearch from '@jupyterlab/documentsearch-extension';
 import filebrowser from '@jupyterlab/filebrowser-extension';
 import fileeditor from '@jupyterlab/fileeditor-extension';
+import json from '@jupyterlab/json-extension';
 import launcher from '@jupyterlab/launcher-extension';
 import mainmenu from '@jupyterlab/mainmenu-extension';
+import markedparser from '@jupyterlab/markedparser-extension';
+import mathjax from '@jupyterlab/mathjax-extension';
 import notebook from '@jupyterlab/notebook-extension';
 import rendermime from '@jupyterlab/rendermime-extension';
 import shortcuts from '@jupyterlab/shortcuts-extension';
@@ -56,8 +59,12 @@ function pluginsOf(exports) {
 /** The core plugins (all of each extension's, less {@link LEFT_OUT}). */
 const CORE = [
   application, apputils, codemirror, completer, consoleExtension, docmanager, documentsearch, filebrowser, fileeditor,
-  launcher, mainmenu, notebook, rendermime, shortcuts, statusbar, themeLight, translation, uiComponents, widgetManager,
+  launcher, mainmenu, markedparser, mathjax, notebook, rendermime, shortcuts, statusbar, themeLight, translation, uiComponents,
+  widgetManager,
 ].flatMap(pluginsOf).filter((p) => !LEFT_OUT.some((u) => p.id.includes(u)));
+
+/** The core mime renderer extensions (JSON output as a tree). */
+const CORE_MIME = [json].flatMap(pluginsOf);
 
 /**
  * The plugins of the federated extensions: for each loaded container, its `extension` and
@@ -89,7 +96,7 @@ export async function main(federated) {
   const enabled = (p) => !PageConfig.Extension.isDisabled(p.id);
   const all = [...CORE, ...plugins];
   const lab = new JupyterLab({
-    mimeExtensions: mimePlugins.filter(enabled),
+    mimeExtensions: [...CORE_MIME, ...mimePlugins].filter(enabled),
     disabled: { matches: all.filter((p) => !enabled(p)).map((p) => p.id), patterns: [] },
   });
   lab.registerPlugins(all.filter(enabled));
