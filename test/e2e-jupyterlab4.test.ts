@@ -212,7 +212,8 @@ test('JupyterLab 4 renders markdown with LaTeX, and draws the widgets of a trust
   const page = await browser.newPage({ viewport: { width: 1400, height: 1600 } });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${server.baseUrl}lab/tree/saved.ipynb?reset&token=${server.token}`);
+  // A workspace of its own: the default one would also reopen the earlier tests' notebooks.
+  await page.goto(`${server.baseUrl}lab/workspaces/saved-state/tree/saved.ipynb?token=${server.token}`);
   await page.waitForFunction(() => (window as unknown as Partial<LabWindow>).jupyterapp !== undefined, undefined, { timeout: 60_000 });
   await page.evaluate(() => (window as unknown as LabWindow).jupyterapp.restored);
   await page.locator(`${PANEL} .jp-RenderedMarkdown h1`).waitFor({ timeout: 30_000 });
@@ -222,8 +223,9 @@ test('JupyterLab 4 renders markdown with LaTeX, and draws the widgets of a trust
   // An untrusted notebook shows no widgets (JupyterLab renders only safe outputs); trusted, the
   // widget manager restores the models from the notebook's widget state and draws them.
   assert.equal(await page.locator(`${PANEL} .tl-widget`).count(), 0, 'untrusted: no widget views');
-  // Trusting saves the notebook, and jupyterlab-manager then writes the widget state it holds:
-  // trust only once its kernel is up (the manager restores the saved models when the session is ready).
+  // Trusting saves the notebook, and jupyterlab-manager then writes the widget state it holds: trust
+  // only once the manager has restored the saved models, which it does as soon as the kernel
+  // session is ready (two comm_info round trips, milliseconds): wait for the idle kernel, then 1 s.
   await page.waitForSelector(`${PANEL} .jp-Notebook-ExecutionIndicator[data-status="idle"]`, { timeout: 60_000 });
   await page.waitForTimeout(1000);
   await page.evaluate(() => {

@@ -155,7 +155,7 @@ export function ensureJupyterlab(ui: Exclude<FrontendUi, 'page'>): void {
     label: ui,
     script: join(app, 'build.mjs'),
     output: join(app, 'build', 'bundle.js'),
-    inputs: ['package.json', 'package-lock.json', 'overrides.json', 'src'].map((f) => join(app, f)),
+    inputs: [...['package.json', 'package-lock.json', 'overrides.json', 'src'].map((f) => join(app, f)), join(FRONTEND, 'jupyterlab', 'federation.js')],
   });
 }
 

@@ -1,7 +1,7 @@
 // Builds the JupyterLab 4 app of `transportlab lab --ui jupyterlab4` into build/:
 //   bundle.js + chunks   src/bootstrap.js (webpack 5, production, no source maps): a module
 //                        federation host sharing its core packages as singletons with the prebuilt
-//                        labextensions it loads (see src/federation.js);
+//                        labextensions it loads (see ../federation.js);
 //   schemas/, themes/    the settings schemas and the light theme of the core extensions, and
 //   style.js             their CSS imports, from @jupyterlab/builder's Build.ensureAssets (as
 //                        upstream examples/app does);

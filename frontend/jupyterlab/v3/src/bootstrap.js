@@ -12,40 +12,13 @@
  * shared modules can only be consumed after the share scope is initialised.
  */
 
+import { loadContainers } from '../../federation.js';
+
 /** The page config that templates/index.html embeds (`<script id="jupyter-config-data">`). */
 const CONFIG = JSON.parse(document.getElementById('jupyter-config-data')?.textContent || '{}');
 
-/** Adds a `<script src=url>` to the page; resolves once it ran. */
-function loadScript(url) {
-  return new Promise((resolve, reject) => {
-    const script = document.createElement('script');
-    script.onload = resolve;
-    script.onerror = () => reject(new Error(`cannot load the labextension script ${url}`));
-    script.async = true;
-    script.src = url;
-    document.head.appendChild(script);
-  });
-}
-
-/** Loads the container of one federated extension and shares this app's modules with it. */
-async function loadContainer({ name, load }) {
-  await loadScript(`${CONFIG.fullLabextensionsUrl}/${name}/${load}`);
-  const container = window._JUPYTERLAB?.[name];
-  if (!container) throw new Error(`labextension ${name}: ${load} did not define the container window._JUPYTERLAB[${JSON.stringify(name)}]`);
-  await __webpack_init_sharing__('default');
-  await container.init(__webpack_share_scopes__.default);
-}
-
 void (async () => {
-  const extensions = CONFIG.federated_extensions ?? [];
-  const loaded = await Promise.allSettled(extensions.map(loadContainer));
-  const failed = new Set();
-  loaded.forEach((r, i) => {
-    if (r.status === 'rejected') {
-      failed.add(extensions[i].name);
-      console.error(r.reason);
-    }
-  });
+  const loaded = await loadContainers(CONFIG.federated_extensions ?? [], CONFIG.fullLabextensionsUrl);
   const { main } = await import('./index.js');
-  await main(extensions.filter((e) => !failed.has(e.name)));
+  await main(loaded);
 })();

@@ -4,6 +4,7 @@
  * After JupyterLab's examples/app and dev_mode/index.js (v3.6.8), rewritten.
  */
 import { JupyterLab } from '@jupyterlab/application';
+import { federatedPlugins } from '../../federation.js';
 
 /**
  * The core plugin modules, as in package.json `jupyterlab.extensions` (whose schemas and themes
@@ -33,37 +34,6 @@ const CORE = [
   import('@jupyterlab/ui-components-extension'),
   import('@jupyter-widgets/jupyterlab-manager'),
 ];
-
-/** The module `module` (e.g. `./extension`) of the federated container of labextension `name`. */
-async function federatedModule(name, module) {
-  const factory = await window._JUPYTERLAB[name].get(module);
-  return factory();
-}
-
-/** The plugins a module exports by default (one or a list), as JupyterLab reads plugin modules. */
-function pluginsOf(module) {
-  const exported = Object.prototype.hasOwnProperty.call(module, '__esModule') ? module.default : module;
-  return Array.isArray(exported) ? exported : [exported];
-}
-
-/**
- * Collects the plugins of the federated extensions: `extension` and `mimeExtension` modules, and
- * the `style` module (CSS) of each. A failing extension is reported on the console and skipped,
- * as JupyterLab does.
- */
-async function federatedPlugins(extensions) {
-  const settled = async (promises) => {
-    const results = await Promise.allSettled(promises);
-    for (const r of results) if (r.status === 'rejected') console.error(r.reason);
-    return results.filter((r) => r.status === 'fulfilled').map((r) => r.value);
-  };
-  const [plugins, mimePlugins] = await Promise.all([
-    settled(extensions.filter((e) => e.extension).map((e) => federatedModule(e.name, e.extension))),
-    settled(extensions.filter((e) => e.mimeExtension).map((e) => federatedModule(e.name, e.mimeExtension))),
-    settled(extensions.filter((e) => e.style).map((e) => federatedModule(e.name, e.style))),
-  ]);
-  return { plugins: plugins.flatMap(pluginsOf), mimePlugins: mimePlugins.flatMap(pluginsOf) };
-}
 
 /**
  * Creates and starts the application; `extensions` are the page config's `federated_extensions`

@@ -11,7 +11,7 @@
  * As upstream JupyterLab 4's dev_mode/bootstrap.js; this file imports no shared package (webpack
  * cannot consume shared modules eagerly in the entry chunk).
  */
-import { loadContainers } from './federation.js';
+import { loadContainers } from '../../federation.js';
 
 /** The page config embedded by the server (`<script id="jupyter-config-data">`). */
 const config = JSON.parse(document.getElementById('jupyter-config-data')?.textContent || '{}');

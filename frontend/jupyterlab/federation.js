@@ -7,9 +7,10 @@
  * initialises its own share scope, hands it to every container (which may add modules to it and
  * will take the host's singletons from it), and later gets the modules named by `extension`,
  * `mimeExtension` and `style`. After webpack's "dynamic remote containers" recipe and upstream
- * JupyterLab 4's dev_mode/bootstrap.js + index.js.
+ * JupyterLab's dev_mode/bootstrap.js + index.js (3.6 and 4 load extensions the same way).
  *
- * This module imports no shared package, so the entry chunk can use it before sharing starts.
+ * Shared by the JupyterLab 3 and 4 apps (v3/, v4/). It imports no shared package, so their
+ * entry chunks can use it before sharing starts.
  */
 
 /**
@@ -70,4 +71,30 @@ export async function getModule(name, module) {
   const instance = factory();
   instance.__scope__ = name;
   return instance;
+}
+
+/** The plugins of an extension module (its namespace with a default export, or that export: one plugin or a list). */
+export function pluginsOf(exports) {
+  const plugins = exports && Object.prototype.hasOwnProperty.call(exports, '__esModule') ? exports.default : exports;
+  return Array.isArray(plugins) ? plugins : [plugins];
+}
+
+/**
+ * The plugins of the loaded federated extensions: each one's `extension` and `mimeExtension`
+ * modules' plugins, and its `style` module (imported for its CSS). A module that fails is logged
+ * and left out, as JupyterLab does.
+ *
+ * @param {FederatedExtension[]} federated the extensions whose containers {@link loadContainers} loaded
+ */
+export async function federatedPlugins(federated) {
+  const get = (kind) => Promise.allSettled(federated.filter((d) => d[kind]).map((d) => getModule(d.name, d[kind])));
+  const [extensions, mimeExtensions, styles] = await Promise.all([get('extension'), get('mimeExtension'), get('style')]);
+  const fulfilled = (settled) =>
+    settled.flatMap((s) => {
+      if (s.status === 'fulfilled') return [s.value];
+      console.error(s.reason);
+      return [];
+    });
+  fulfilled(styles); // loading a style module is all it takes; failures are logged
+  return { plugins: fulfilled(extensions).flatMap(pluginsOf), mimePlugins: fulfilled(mimeExtensions).flatMap(pluginsOf) };
 }
