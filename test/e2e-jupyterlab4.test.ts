@@ -30,7 +30,50 @@ const PANEL = '.jp-NotebookPanel:not(.lm-mod-hidden)';
 
 /** The window of the app page: the started JupyterLab (src/index.js exposes it). */
 interface LabWindow {
-  jupyterapp: { restored: Promise<void>; isPluginActivated(id: string): boolean; commands: { execute(id: string): Promise<unknown> } };
+  jupyterapp: {
+    restored: Promise<void>;
+    isPluginActivated(id: string): boolean;
+    commands: { execute(id: string): Promise<unknown> };
+    shell: { currentWidget: { sessionContext?: SessionContext } | null };
+  };
+  /** Set by {@link restartFromToolbar} when the notebook's session context reports 'restarting'. */
+  sawRestarting?: boolean;
+}
+
+/** The part of JupyterLab's `ISessionContext` the test reads. */
+interface SessionContext {
+  isReady: boolean;
+  isRestarting: boolean;
+  session: { kernel: { status: string; connectionStatus: string } | null } | null;
+  statusChanged: { connect(slot: (sender: unknown, status: string) => void): void };
+}
+
+/**
+ * Waits until the notebook on show has a started, connected, idle kernel, read from its session
+ * context (the toolbar's execution indicator shows 'idle' before a kernel exists and during the
+ * first moments of a restart, so it cannot tell).
+ */
+async function kernelIdle(page: Page, timeout = 60_000): Promise<void> {
+  await page.waitForFunction(() => {
+    const ctx = (window as unknown as LabWindow).jupyterapp.shell.currentWidget?.sessionContext;
+    const kernel = ctx?.session?.kernel;
+    return !!ctx && ctx.isReady && !ctx.isRestarting && kernel?.connectionStatus === 'connected' && kernel.status === 'idle';
+  }, undefined, { timeout });
+}
+
+/** Restarts the kernel of the notebook on show with the toolbar's button and its dialog; returns when the restarted kernel is idle. */
+async function restartFromToolbar(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as LabWindow;
+    w.sawRestarting = false;
+    w.jupyterapp.shell.currentWidget!.sessionContext!.statusChanged.connect((_, status) => {
+      if (status === 'restarting') w.sawRestarting = true;
+    });
+  });
+  await page.click(`${PANEL} .jp-NotebookPanel-toolbar [data-command="notebook:restart-kernel"]`);
+  await page.click('.jp-Dialog .jp-mod-accept');
+  await page.waitForFunction(() => (window as unknown as LabWindow).sawRestarting === true, undefined, { timeout: 10_000 });
+  await kernelIdle(page);
 }
 
 let session: Session;
@@ -106,7 +149,7 @@ test('JupyterLab 4 loads the transportlab-widgets labextension, draws live widge
   assert.equal(await page.evaluate(() => (window as unknown as LabWindow).jupyterapp.isPluginActivated('transportlab-widgets:plugin')), true);
 
   // The notebook is open on an idle transportlab kernel.
-  await page.waitForSelector(`${PANEL} .jp-Notebook-ExecutionIndicator[data-status="idle"]`, { timeout: 60_000 });
+  await kernelIdle(page);
   await page.waitForFunction((panel) => document.querySelectorAll(`${panel} .jp-Notebook .jp-Cell`).length === 4, PANEL, { timeout: 30_000 });
 
   // Record every redraw of the widget plots with whether cell 0 was still running (`[*]`).
@@ -147,7 +190,7 @@ test('JupyterLab 4 loads the transportlab-widgets labextension, draws live widge
   await page.click(`${PANEL} .jp-NotebookPanel-toolbar [data-command="notebook:interrupt-kernel"]`);
   await finished(page, 3, 30_000);
   assert.match(await outputText(page, 3), /Interrupt/i);
-  await page.waitForSelector(`${PANEL} .jp-Notebook-ExecutionIndicator[data-status="idle"]`, { timeout: 30_000 });
+  await kernelIdle(page, 30_000);
 
   // Ctrl+S writes the outputs to the .ipynb on disk.
   await cell(page, 0).locator('.jp-InputPrompt').click();
@@ -181,19 +224,17 @@ test('JupyterLab 4 lists the folder, opens a notebook from the file browser and 
   await item('restart.ipynb').waitFor({ timeout: 30_000 });
   assert.equal(await item('live.ipynb').count(), 1);
   await item('restart.ipynb').dblclick();
-  await page.waitForSelector(`${PANEL} .jp-Notebook-ExecutionIndicator[data-status="idle"]`, { timeout: 60_000 });
+  await kernelIdle(page);
   await page.waitForFunction((panel) => document.querySelectorAll(`${panel} .jp-Notebook .jp-Cell`).length === 2, PANEL, { timeout: 30_000 });
 
   await startCell(page, 0);
-  await finished(page, 0);
+  await finished(page, 0, 30_000);
   assert.match(await outputText(page, 0), /(^|\n)42\s*$/);
 
   // Restart from the toolbar, confirm the dialog: the kernel's state is gone.
-  await page.click(`${PANEL} .jp-NotebookPanel-toolbar [data-command="notebook:restart-kernel"]`);
-  await page.click('.jp-Dialog .jp-mod-accept');
-  await page.waitForSelector(`${PANEL} .jp-Notebook-ExecutionIndicator[data-status="idle"]`, { timeout: 60_000 });
+  await restartFromToolbar(page);
   await startCell(page, 1);
-  await finished(page, 1);
+  await finished(page, 1, 30_000);
   assert.match(await outputText(page, 1), /Cannot find name 'answer'/, 'a fresh kernel after the restart');
   assert.deepEqual(errors, [], 'no uncaught page errors');
 });
@@ -226,7 +267,7 @@ test('JupyterLab 4 renders markdown with LaTeX, and draws the widgets of a trust
   // Trusting saves the notebook, and jupyterlab-manager then writes the widget state it holds: trust
   // only once the manager has restored the saved models, which it does as soon as the kernel
   // session is ready (two comm_info round trips, milliseconds): wait for the idle kernel, then 1 s.
-  await page.waitForSelector(`${PANEL} .jp-Notebook-ExecutionIndicator[data-status="idle"]`, { timeout: 60_000 });
+  await kernelIdle(page);
   await page.waitForTimeout(1000);
   await page.evaluate(() => {
     void (window as unknown as LabWindow).jupyterapp.commands.execute('notebook:trust');
