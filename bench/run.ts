@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { ready, tf } from '../src/core/backend.js';
-import type { Workload } from './workload.js';
+import { median, type Workload } from './workload.js';
 
 interface Timing {
   median: number;
@@ -37,12 +37,6 @@ interface TorchRun {
 const root = fileURLToPath(new URL('..', import.meta.url));
 const torchDir = join(root, '..', 'shared', 'bench');
 const python = '/usr/bin/python3';
-
-const median = (v: number[]) => {
-  const s = [...v].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 async function loadWorkloads(only: string[]): Promise<Workload[]> {
   const dir = join(root, 'bench', 'workloads');

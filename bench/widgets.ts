@@ -18,6 +18,7 @@ import { randomUUID } from 'node:crypto';
 import { ready, tf } from '../src/core/backend.js';
 import { setPublisher } from '../src/kernel/context.js';
 import { encode, newHeader, Signer } from '../src/kernel/wire.js';
+import { median } from './workload.js';
 import { essOverTime, lossCurve, mala, marginals, random, run, targets, type Observer } from '../src/index.js';
 
 const cli = new Command('bench:widgets')
@@ -70,10 +71,6 @@ for (let r = 0; r < reps; r++) {
 process.stderr.write('\n');
 if (tf.memory().numTensors !== tensors) throw new Error(`tensors leaked: ${tensors} → ${tf.memory().numTensors}`);
 
-const median = (v: number[]) => {
-  const s = [...v].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const bare = median(results.get('no widget')!.map((x) => x.ms));
 console.log(`MALA on GMM-40, 32 chains, 500 + ${steps} steps; median of ${reps} runs each (round-robin)\n`);
 console.log('| observers | ms | overhead | updates sent | MB sent |');

@@ -89,3 +89,10 @@ export function autodiffOnly(target: Target): Target {
   const { logDensityAndGrad: _fused, logDensityHost: _host, ...tensorOnly } = target;
   return tensorOnly;
 }
+
+/** The median of timings (the mean of the two middle values for an even count). */
+export function median(v: number[]): number {
+  const s = [...v].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
